@@ -114,7 +114,7 @@ typedef struct rta_rate_shape_count {
 } rta_rate_shape_count;
 
 typedef struct rta_rate_stats {
-    long rows;                 /* rows in the revision */
+    long rows;                 /* rows in the revision as published */
     long lines;                /* rows with a number of 8 or 10 digits */
     long rated_lines;          /* rows with their own General rate text */
     long cells[3];             /* non-empty cells per column */

@@ -58,6 +58,7 @@ typedef struct rta_import_report {
     long countries;        /* ISO 3166-1 entries */
     long census_countries; /* Census country codes */
     long snapshot_bytes;   /* size of the snapshot image */
+    int snapshot_cached;   /* 1 if the cache file DB.snapshot was written */
     double seconds;        /* wall time */
 } rta_import_report;
 

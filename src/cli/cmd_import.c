@@ -82,9 +82,10 @@ int cmd_import(cli *c, int argc, char **argv)
     if (!quiet)
         fprintf(stderr,
                 "rta: imported %s into %s in %.1f s: %d HTS revisions (%ld rows, %ld distinct), "
-                "%ld HS 2022 codes, %ld countries, %ld Census codes; snapshot %.1f MiB\n",
+                "%ld HS 2022 codes, %ld countries, %ld Census codes; snapshot %.1f MiB%s\n",
                 data, c->db, rep.seconds, rep.revisions, rep.rows_read, rep.distinct_rows,
                 rep.hs_codes, rep.countries, rep.census_countries,
-                (double)rep.snapshot_bytes / (1024.0 * 1024.0));
+                (double)rep.snapshot_bytes / (1024.0 * 1024.0),
+                rep.snapshot_cached ? "" : " (cache file not written: loads read the store)");
     return EXIT_OK;
 }

@@ -376,12 +376,14 @@ rta_status rta_hts_rate_stats(const rta_snapshot *snap, int revision, rta_rate_s
     if (revision < 0 || (size_t)revision >= snap->nrevs)
         return rta__error(err, RTA_ERR_NOT_FOUND, "<hts>", 0, 0, "no such revision");
     shape_table t = {0};
+    /* rows as published; identical header rows under one parent (the source
+     * repeats a few, e.g. "Other:") are one row version in the snapshot */
+    out->rows = (long)snap->revs[revision].rows;
     for (size_t si = 0; si < snap->nspans; si++) {
         const snap_span *sp = &snap->spans[si];
         if (sp->rev_from > revision || revision > sp->rev_to)
             continue;
         const snap_row *r = &snap->rows[sp->row];
-        out->rows++;
         int len = (int)(r->key % 8) * 2;
         if (r->key && (len == 8 || len == 10))
             out->lines++;

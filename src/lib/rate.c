@@ -1277,6 +1277,74 @@ static rta_status special_group(rta_special *sp, const char *text, size_t len, c
     return RTA_OK;
 }
 
+/* The work of rta_special_parse; on error the caller resets *out. */
+static rta_status special_parse(const char *text, size_t len, const rate_text *t, rta_special *out,
+                                rta_error *err)
+{
+    size_t pos = 0, group_from = 0;
+    rta_status st;
+    while (pos < t->n) {
+        const char *open = memchr(t->s + pos, '(', t->n - pos);
+        if (open == NULL)
+            break;
+        size_t q = (size_t)(open - t->s);
+        char codes[RTA_SPECIAL_MAX_PROGRAMS][6];
+        size_t after = q + 1;
+        int n = read_codes(t, q, t->n, codes, RTA_SPECIAL_MAX_PROGRAMS, &after);
+        if (n < 0)
+            return rta__error(err, RTA_ERR_RANGE, "", 0, (long)t->map[q] + 1,
+                              "special rate lists more than %d programs",
+                              RTA_SPECIAL_MAX_PROGRAMS);
+        if (n == 0) {
+            pos = q + 1;
+            continue;
+        }
+        size_t a = group_from, b = q;
+        while (a < b && t->s[a] == ' ')
+            a++;
+        if (a == b) {
+            /* "(PA (PA)": a second list for the same rate */
+            if (out->ngroups == 0)
+                return rta__error(err, RTA_ERR_PARSE, "", 0, (long)t->map[q] + 1,
+                                  "special rate: program list (%s...) without a rate", codes[0]);
+        } else if ((st = special_group(out, text, len, t, a, b, err)) != RTA_OK) {
+            return st;
+        }
+        int g = out->ngroups - 1;
+        for (int k = 0; k < n; k++) {
+            int dup = 0;
+            for (int j = 0; j < out->nprograms && !dup; j++)
+                dup = out->programs[j].group == g && strcmp(out->programs[j].code, codes[k]) == 0;
+            if (dup)
+                continue;
+            if (out->nprograms >= RTA_SPECIAL_MAX_PROGRAMS)
+                return rta__error(err, RTA_ERR_RANGE, "", 0, (long)t->map[q] + 1,
+                                  "special rate lists more than %d programs",
+                                  RTA_SPECIAL_MAX_PROGRAMS);
+            memcpy(out->programs[out->nprograms].code, codes[k], sizeof codes[k]);
+            out->programs[out->nprograms].group = g;
+            out->nprograms++;
+        }
+        pos = group_from = after;
+    }
+    size_t a = group_from, b = t->n;
+    while (a < b && t->s[a] == ' ')
+        a++;
+    if (a < b) {
+        if (out->ngroups > 0)
+            return rta__error(err, RTA_ERR_PARSE, "", 0, (long)t->map[a] + 1,
+                              "special rate: \"%.*s\" has no program list",
+                              (int)(b - a > 80 ? 80 : b - a), t->s + a);
+        if ((st = special_group(out, text, len, t, a, b, err)) != RTA_OK)
+            return st;
+        if (out->rates[0].kind != RTA_RATE_NONE)
+            out->all_group = 0;
+        else
+            out->ngroups = 0;
+    }
+    return RTA_OK;
+}
+
 rta_status rta_special_parse(const char *text, size_t len, rta_special *out, rta_error *err)
 {
     if (out == NULL)
@@ -1289,79 +1357,12 @@ rta_status rta_special_parse(const char *text, size_t len, rta_special *out, rta
     if (clean_text(text, len, &t) != 0)
         return rta__error(err, RTA_ERR_RANGE, "", 0, RATE_TEXT_MAX,
                           "special rate text is longer than %d bytes", RATE_TEXT_MAX - 1);
-    size_t pos = 0, group_from = 0;
-    rta_status st;
-    while (pos < t.n) {
-        const char *open = memchr(t.s + pos, '(', t.n - pos);
-        if (open == NULL)
-            break;
-        size_t q = (size_t)(open - t.s);
-        char codes[RTA_SPECIAL_MAX_PROGRAMS][6];
-        size_t after = q + 1;
-        int n = read_codes(&t, q, t.n, codes, RTA_SPECIAL_MAX_PROGRAMS, &after);
-        if (n < 0)
-            return rta__error(err, RTA_ERR_RANGE, "", 0, (long)t.map[q] + 1,
-                              "special rate lists more than %d programs",
-                              RTA_SPECIAL_MAX_PROGRAMS);
-        if (n == 0) {
-            pos = q + 1;
-            continue;
-        }
-        size_t a = group_from, b = q;
-        while (a < b && t.s[a] == ' ')
-            a++;
-        if (a == b) {
-            if (out->ngroups == 0)
-                return rta__error(err, RTA_ERR_PARSE, "", 0, (long)t.map[q] + 1,
-                                  "special rate: program list (%s...) without a rate",
-                                  codes[0]);
-        } else if ((st = special_group(out, text, len, &t, a, b, err)) != RTA_OK) {
-            memset(out, 0, sizeof *out);
-            out->all_group = -1;
-            return st;
-        }
-        int g = out->ngroups - 1;
-        for (int k = 0; k < n; k++) {
-            int dup = 0;
-            for (int j = 0; j < out->nprograms && !dup; j++)
-                dup = out->programs[j].group == g && strcmp(out->programs[j].code, codes[k]) == 0;
-            if (dup)
-                continue;
-            if (out->nprograms >= RTA_SPECIAL_MAX_PROGRAMS) {
-                memset(out, 0, sizeof *out);
-                out->all_group = -1;
-                return rta__error(err, RTA_ERR_RANGE, "", 0, (long)t.map[q] + 1,
-                                  "special rate lists more than %d programs",
-                                  RTA_SPECIAL_MAX_PROGRAMS);
-            }
-            memcpy(out->programs[out->nprograms].code, codes[k], sizeof codes[k]);
-            out->programs[out->nprograms].group = g;
-            out->nprograms++;
-        }
-        pos = group_from = after;
+    rta_status st = special_parse(text, len, &t, out, err);
+    if (st != RTA_OK) {
+        memset(out, 0, sizeof *out);
+        out->all_group = -1;
     }
-    size_t a = group_from, b = t.n;
-    while (a < b && t.s[a] == ' ')
-        a++;
-    if (a < b) {
-        if (out->ngroups > 0) {
-            memset(out, 0, sizeof *out);
-            out->all_group = -1;
-            return rta__error(err, RTA_ERR_PARSE, "", 0, (long)t.map[a] + 1,
-                              "special rate: \"%.*s\" has no program list",
-                              (int)(b - a > 80 ? 80 : b - a), t.s + a);
-        }
-        if ((st = special_group(out, text, len, &t, a, b, err)) != RTA_OK) {
-            memset(out, 0, sizeof *out);
-            out->all_group = -1;
-            return st;
-        }
-        if (out->rates[0].kind != RTA_RATE_NONE)
-            out->all_group = 0;
-        else
-            out->ngroups = 0;
-    }
-    return RTA_OK;
+    return st;
 }
 
 const rta_rate *rta_special_find(const rta_special *sp, const char *code)

@@ -13,9 +13,14 @@
 #include "json.h"
 #include "rta/code.h"
 #include "rta/date.h"
+#include "rta/store.h"
 
 #include <limits.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -752,11 +757,94 @@ static void *image_alloc(size_t n)
     return p == MAP_FAILED ? NULL : p;
 }
 
+uint64_t rta__snapshot_image_checksum(const void *image, size_t size)
+{
+    snap_header h;
+    if (size < sizeof h)
+        return 0;
+    memcpy(&h, image, sizeof h);
+    return h.checksum;
+}
+
+static void cache_path(const char *db_path, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.snapshot", db_path);
+}
+
+rta_status rta__snapshot_write_cache(const char *db_path, const void *image, size_t size)
+{
+    char path[4096], tmp[4200];
+    cache_path(db_path, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return RTA_ERR_IO;
+    const char *p = image;
+    size_t left = size;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            unlink(tmp);
+            return RTA_ERR_IO;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return RTA_ERR_IO;
+    }
+    return RTA_OK;
+}
+
+/* Maps the cache file beside the store if it is the image whose checksum
+ * the store committed. Returns NULL (and the caller reads the store) if not. */
+static rta_snapshot *open_cache(const char *db_path, uint64_t want)
+{
+    char path[4096];
+    cache_path(db_path, path, sizeof path);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(snap_header)) {
+        close(fd);
+        return NULL;
+    }
+    size_t size = (size_t)st.st_size;
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NULL;
+    if (rta__snapshot_image_checksum(map, size) != want) {
+        munmap(map, size);
+        return NULL;
+    }
+    rta_snapshot *s = NULL;
+    if (snapshot_wrap(map, size, 1, &s, NULL) != RTA_OK)
+        return NULL; /* snapshot_wrap released the mapping */
+    return s;
+}
+
+
 rta_status rta_snapshot_open(rta_store *store, rta_snapshot **out, rta_error *err)
 {
     *out = NULL;
     sqlite3 *db = rta__store_db(store);
     const char *dbname = sqlite3_db_filename(db, "main");
+    /* fast path: the cache file, if it is the committed image */
+    char hex[32];
+    if (dbname && dbname[0] &&
+        rta_store_meta(store, "snapshot_checksum", hex, sizeof hex, NULL) == RTA_OK) {
+        rta_snapshot *s = open_cache(dbname, strtoull(hex, NULL, 16));
+        if (s) {
+            *out = s;
+            return RTA_OK;
+        }
+    }
     /* read the database pages through a memory map: no second copy in SQLite's cache */
     sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     sqlite3_blob *blob = NULL;

@@ -142,6 +142,12 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
  * and 8-byte aligned) and wraps it as a snapshot. */
 rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out, rta_error *err);
 
+/* The checksum recorded in an image's header (0 if too small). */
+uint64_t rta__snapshot_image_checksum(const void *image, size_t size);
+
+/* Writes image atomically to "<db_path>.snapshot" (temp file, fsync, rename). */
+rta_status rta__snapshot_write_cache(const char *db_path, const void *image, size_t size);
+
 /* The SQLite handle of a store (borrowed). */
 sqlite3 *rta__store_db(rta_store *store);
 

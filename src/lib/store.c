@@ -239,6 +239,8 @@ typedef struct importer {
     const char *file; /* for errors */
     rta_import_report *report;
     rta__buf key;
+    void *image; /* the snapshot image, kept for the cache file */
+    size_t image_size;
 } importer;
 
 static void progress(importer *im, const char *stage, long done, long total)
@@ -939,30 +941,36 @@ done:
     return st;
 }
 
+static rta_status put_meta(sqlite3 *db, const char *key, const char *value, rta_error *err);
+
+/* Builds the snapshot image from the tables just written, stores it in the
+ * transaction, and keeps it (im->image) for the cache file written after
+ * the commit. */
 static rta_status store_image(importer *im, rta_error *err)
 {
-    void *image = NULL;
-    size_t size = 0;
     progress(im, "snapshot", 0, 1);
-    rta_status st = rta__snapshot_build_image(im->db, &image, &size, err);
+    rta_status st = rta__snapshot_build_image(im->db, &im->image, &im->image_size, err);
     if (st != RTA_OK)
         return st;
     sqlite3_stmt *ins;
     if (sqlite3_prepare_v2(im->db,
                            "INSERT INTO snapshot_image(id,format_version,bytes,data) "
                            "VALUES(1,?,?,?)",
-                           -1, &ins, NULL) != SQLITE_OK) {
-        free(image);
+                           -1, &ins, NULL) != SQLITE_OK)
         return db_error(im->db, err, "preparing snapshot_image");
-    }
     sqlite3_bind_int(ins, 1, (int)RTA__SNAP_VERSION);
-    sqlite3_bind_int64(ins, 2, (sqlite3_int64)size);
-    sqlite3_bind_blob64(ins, 3, image, size, free);
+    sqlite3_bind_int64(ins, 2, (sqlite3_int64)im->image_size);
+    sqlite3_bind_blob64(ins, 3, im->image, im->image_size, SQLITE_STATIC);
     int rc = sqlite3_step(ins);
     sqlite3_finalize(ins);
     if (rc != SQLITE_DONE)
         return db_error(im->db, err, "storing snapshot image");
-    im->report->snapshot_bytes = (long)size;
+    char hex[24];
+    snprintf(hex, sizeof hex, "%016llx",
+             (unsigned long long)rta__snapshot_image_checksum(im->image, im->image_size));
+    if ((st = put_meta(im->db, "snapshot_checksum", hex, err)) != RTA_OK)
+        return st;
+    im->report->snapshot_bytes = (long)im->image_size;
     progress(im, "snapshot", 1, 1);
     return RTA_OK;
 }
@@ -1061,6 +1069,11 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     }
     if ((st = exec(db, "COMMIT", err)) != RTA_OK)
         goto rollback;
+    /* The cache file beside the store lets readers map the image without a
+     * copy; it is checked against the committed checksum on every load, and
+     * a missing or stale cache only means the slower load from the store. */
+    report->snapshot_cached =
+        rta__snapshot_write_cache(db_path, im.image, im.image_size) == RTA_OK;
     report->seconds = now_seconds() - t0;
     goto out;
 rollback:
@@ -1070,6 +1083,7 @@ out:
     sqlite3_finalize(im.ins_rev_row);
     sqlite3_finalize(im.ins_foot);
     free(im.table);
+    free(im.image);
     rta__buf_free(&im.content);
     rta__buf_free(&im.key);
     rta_store_close(store);

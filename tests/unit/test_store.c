@@ -331,6 +331,47 @@ static void killed_import_keeps_previous_store(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The cache file beside the store is used only when it is the committed
+ * image: a damaged or foreign cache falls back to the store, same answers. */
+static void stale_cache_is_ignored(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rta-cache-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char db[512], cache[600], cmd[2048];
+    snprintf(db, sizeof db, "%s/copy.db", dir);
+    snprintf(cache, sizeof cache, "%s.snapshot", db);
+    copy_file(RTA_TEST_DB, db);
+    /* no cache at all */
+    rta_snapshot *s;
+    assert_int_equal(rta_snapshot_load(db, &s, NULL), RTA_OK);
+    assert_int_equal(rta_snapshot_bytes(s), rta_snapshot_bytes(snap));
+    rta_snapshot_free(s);
+    /* a cache with one byte changed in the rows */
+    unsigned char *copy = malloc(snap->size);
+    memcpy(copy, snap->image, snap->size);
+    snap_header h;
+    memcpy(&h, copy, sizeof h);
+    copy[h.sec[SEC_ROWS].offset + 7] ^= 1;
+    FILE *f = fopen(cache, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(copy, 1, snap->size, f), snap->size);
+    fclose(f);
+    free(copy);
+    assert_int_equal(rta_snapshot_load(db, &s, NULL), RTA_OK);
+    assert_memory_equal(s->image, snap->image, snap->size); /* read from the store instead */
+    rta_snapshot_free(s);
+    /* a truncated cache */
+    f = fopen(cache, "wb");
+    fwrite(snap->image, 1, 100, f);
+    fclose(f);
+    assert_int_equal(rta_snapshot_load(db, &s, NULL), RTA_OK);
+    assert_memory_equal(s->image, snap->image, snap->size);
+    rta_snapshot_free(s);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void missing_store_is_a_clear_error(void **state)
 {
     (void)state;
@@ -353,6 +394,7 @@ int main(void)
         cmocka_unit_test(damaged_image_is_refused),
         cmocka_unit_test(failed_import_keeps_previous_store),
         cmocka_unit_test(killed_import_keeps_previous_store),
+        cmocka_unit_test(stale_cache_is_ignored),
         cmocka_unit_test(missing_store_is_a_clear_error),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
