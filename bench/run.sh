@@ -32,7 +32,7 @@ print(row.htsno, row.description, rate)
 PY
 cmds=("$RTA --db $DB hts show 6109.10.00.12 --date 2025-08-07"
       "$RTA --db $DB hts show 6109.10.00.12 --date 2025-08-07 --json"
-      "sqlite3 $DB < /tmp/rta_bench_sqlite.sql")
+      "sqlite3 $DB \".read /tmp/rta_bench_sqlite.sql\"")
 names=("rta hts show" "rta hts show --json" "sqlite3 CLI on the same store (baseline)")
 if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
   cmds+=("/usr/bin/python3 /tmp/rta_bench_pandas.py data/hts/revisions/hts_2025_rev_18.json.gz")
@@ -40,6 +40,14 @@ if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
 fi
 args=()
 for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N --warmup 3 --runs 30 --export-markdown /tmp/rta_bench_show.md "${args[@]}" 2>&1 | grep -E "Time|±|faster|^ +[0-9.]+ ±" || true
-echo
-cat /tmp/rta_bench_show.md
+hyperfine -N --warmup 3 --runs 30 --export-json /tmp/rta_bench_show.json "${args[@]}" >/dev/null
+# medians (the machine is noisy) and ratios to rta
+python3 - <<'PY'
+import json
+r = json.load(open("/tmp/rta_bench_show.json"))["results"]
+base = r[0]["median"]
+print("| command | median ms | min ms | max ms | x rta |")
+print("|---|---:|---:|---:|---:|")
+for x in r:
+    print(f"| {x['command']} | {x['median']*1e3:.1f} | {x['min']*1e3:.1f} | {x['max']*1e3:.1f} | {x['median']/base:.2f} |")
+PY

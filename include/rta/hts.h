@@ -23,21 +23,25 @@ extern "C" {
 
 #define RTA_HTS_MAX_UNITS 4
 
-typedef enum rta_hts_column { RTA_COL_GENERAL = 0, RTA_COL_SPECIAL = 1, RTA_COL_COLUMN2 = 2 } rta_hts_column;
+typedef enum rta_hts_column {
+    RTA_COL_GENERAL = 0,
+    RTA_COL_SPECIAL = 1,
+    RTA_COL_COLUMN2 = 2
+} rta_hts_column;
 
 typedef struct rta_hts_line {
-    uint32_t row;      /* internal row id (stable within one snapshot) */
-    int revision;      /* revision index the line was looked up in */
-    int has_code;      /* 0 for an indented header row without number */
+    uint32_t row; /* internal row id (stable within one snapshot) */
+    int revision; /* revision index the line was looked up in */
+    int has_code; /* 0 for an indented header row without number */
     rta_code code;
     int indent;
     const char *description;
     int nunits;
     const char *units[RTA_HTS_MAX_UNITS]; /* normalised: "doz.", "kg", "No.", "m2" */
     /* Rates in force for the line: its own text or the nearest ancestor's. */
-    const char *rate[3];      /* indexed by rta_hts_column; "" if none up the tree */
-    int rate_inherited[3];    /* 1 if the text comes from an ancestor */
-    rta_code rate_from[3];    /* the line the text is written on (len 0 if none) */
+    const char *rate[3];   /* indexed by rta_hts_column; "" if none up the tree */
+    int rate_inherited[3]; /* 1 if the text comes from an ancestor */
+    rta_code rate_from[3]; /* the line the text is written on (len 0 if none) */
     const char *quota;
     const char *additional;
     int nfootnotes;
@@ -107,21 +111,21 @@ typedef struct rta_rate_shape_count {
     char shape[160];   /* rta_rate_shape of the text (truncated) */
     char example[160]; /* one real text of that shape (truncated) */
     rta_code example_code;
-    int column;        /* rta_hts_column */
+    int column; /* rta_hts_column */
     rta_rate_kind kind;
-    int unknown;       /* 1 if the parser rejected it */
+    int unknown; /* 1 if the parser rejected it */
     long count;
 } rta_rate_shape_count;
 
 typedef struct rta_rate_stats {
-    long rows;                 /* rows in the revision as published */
-    long lines;                /* rows with a number of 8 or 10 digits */
-    long rated_lines;          /* rows with their own General rate text */
-    long cells[3];             /* non-empty cells per column */
+    long rows;                          /* rows in the revision as published */
+    long lines;                         /* rows with a number of 8 or 10 digits */
+    long rated_lines;                   /* rows with their own General rate text */
+    long cells[3];                      /* non-empty cells per column */
     long kinds[3][RTA_RATE_KIND_COUNT]; /* cells per column and kind (special: per rate group) */
-    long unknown;              /* cells whose text did not parse */
-    long nshapes;              /* entries in shapes */
-    rta_rate_shape_count *shapes; /* non-structured and unknown shapes, most frequent first */
+    long unknown;                       /* cells whose text did not parse */
+    long nshapes;                       /* entries in shapes */
+    rta_rate_shape_count *shapes;       /* non-structured and unknown shapes, most frequent first */
 } rta_rate_stats;
 
 /* Parses every rate cell written in the revision and counts kinds and shapes.

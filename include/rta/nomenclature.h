@@ -35,10 +35,10 @@ long rta_hs_count(const rta_snapshot *snap, int level);
 typedef struct rta_country {
     char iso2[3];
     char iso3[4];
-    int numeric;             /* ISO 3166-1 numeric, 0 if none */
-    const char *name;        /* ISO short name */
-    int census_code;         /* US Census Schedule C code, 0 if unmapped */
-    int eu27;                /* 1 for an EU member state */
+    int numeric;      /* ISO 3166-1 numeric, 0 if none */
+    const char *name; /* ISO short name */
+    int census_code;  /* US Census Schedule C code, 0 if unmapped */
+    int eu27;         /* 1 for an EU member state */
 } rta_country;
 
 /* Finds a country by ISO alpha-2, alpha-3 (any case) or Census code

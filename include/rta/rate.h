@@ -23,36 +23,36 @@ extern "C" {
 #endif
 
 typedef enum rta_rate_kind {
-    RTA_RATE_NONE = 0,       /* empty cell: nothing stated here (inherits in the tree) */
-    RTA_RATE_FREE,           /* "Free" */
-    RTA_RATE_AD_VALOREM,     /* one ad valorem part on the full customs value */
-    RTA_RATE_SPECIFIC,       /* one specific part per unit of the line's quantity */
-    RTA_RATE_COMPOUND,       /* sum of two or more plain ad valorem / specific parts */
+    RTA_RATE_NONE = 0,   /* empty cell: nothing stated here (inherits in the tree) */
+    RTA_RATE_FREE,       /* "Free" */
+    RTA_RATE_AD_VALOREM, /* one ad valorem part on the full customs value */
+    RTA_RATE_SPECIFIC,   /* one specific part per unit of the line's quantity */
+    RTA_RATE_COMPOUND,   /* sum of two or more plain ad valorem / specific parts */
     /* Non-structured kinds: the parts may be filled where the text has numbers,
      * but computing the duty needs the extra input named in `needs`. */
-    RTA_RATE_REFERENCE,      /* duty of another subheading/heading (+/- an adder) */
-    RTA_RATE_COMPONENTS,     /* rates on components: watch case, strap, battery, jewels... */
-    RTA_RATE_CONTENT,        /* on a content or partial quantity: lead content, drained weight */
-    RTA_RATE_SLIDING_SCALE,  /* "less X for each degree under N degrees ... not less than" */
-    RTA_RATE_UNDER_BOND,     /* "Free, under bond, as prescribed in U.S. note N" */
-    RTA_RATE_CONDITIONAL,    /* "Free, for such temporary periods as ..." */
-    RTA_RATE_VALUE_BASIS,    /* a duty on another value: repairs, fair retail value, less US parts */
-    RTA_RATE_SEE_NOTE,       /* "See additional U.S. note N" */
-    RTA_RATE_NO_CHANGE,      /* "No change" (chapter 99) */
-    RTA_RATE_SET,            /* ensembles and sets: the rate of the articles in it */
+    RTA_RATE_REFERENCE,     /* duty of another subheading/heading (+/- an adder) */
+    RTA_RATE_COMPONENTS,    /* rates on components: watch case, strap, battery, jewels... */
+    RTA_RATE_CONTENT,       /* on a content or partial quantity: lead content, drained weight */
+    RTA_RATE_SLIDING_SCALE, /* "less X for each degree under N degrees ... not less than" */
+    RTA_RATE_UNDER_BOND,    /* "Free, under bond, as prescribed in U.S. note N" */
+    RTA_RATE_CONDITIONAL,   /* "Free, for such temporary periods as ..." */
+    RTA_RATE_VALUE_BASIS,   /* a duty on another value: repairs, fair retail value, less US parts */
+    RTA_RATE_SEE_NOTE,      /* "See additional U.S. note N" */
+    RTA_RATE_NO_CHANGE,     /* "No change" (chapter 99) */
+    RTA_RATE_SET,           /* ensembles and sets: the rate of the articles in it */
     RTA_RATE_KIND_COUNT
 } rta_rate_kind;
 
 /* Extra input a kind needs before a duty can be computed (bit mask). */
 enum {
-    RTA_NEED_QUANTITY = 1u << 0,        /* a quantity in the part's unit */
-    RTA_NEED_REFERENCE_RATE = 1u << 1,  /* the rate of the referenced subheading */
-    RTA_NEED_COMPONENT_VALUES = 1u << 2,/* values/counts of named components */
-    RTA_NEED_CONTENT_QUANTITY = 1u << 3,/* quantity of a content (lead, drained weight...) */
-    RTA_NEED_DEGREE = 1u << 4,          /* polarization degree or similar measure */
-    RTA_NEED_NOTE = 1u << 5,            /* a U.S. note must be read by a person */
-    RTA_NEED_OTHER_VALUE = 1u << 6,     /* a value other than the customs value */
-    RTA_NEED_BOND = 1u << 7             /* entry under bond / temporary import conditions */
+    RTA_NEED_QUANTITY = 1u << 0,         /* a quantity in the part's unit */
+    RTA_NEED_REFERENCE_RATE = 1u << 1,   /* the rate of the referenced subheading */
+    RTA_NEED_COMPONENT_VALUES = 1u << 2, /* values/counts of named components */
+    RTA_NEED_CONTENT_QUANTITY = 1u << 3, /* quantity of a content (lead, drained weight...) */
+    RTA_NEED_DEGREE = 1u << 4,           /* polarization degree or similar measure */
+    RTA_NEED_NOTE = 1u << 5,             /* a U.S. note must be read by a person */
+    RTA_NEED_OTHER_VALUE = 1u << 6,      /* a value other than the customs value */
+    RTA_NEED_BOND = 1u << 7              /* entry under bond / temporary import conditions */
 };
 
 typedef enum rta_rate_part_kind {
@@ -137,7 +137,7 @@ size_t rta_rate_shape(const char *text, size_t len, char *buf, size_t size);
 
 /* ---- the Special column: "Free (A+,AU,BH) 3.5% (JO) See 9823.xx" ---- */
 
-#define RTA_SPECIAL_MAX_GROUPS 16
+#define RTA_SPECIAL_MAX_GROUPS   16
 #define RTA_SPECIAL_MAX_PROGRAMS 48
 
 typedef struct rta_special_program {

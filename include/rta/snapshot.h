@@ -41,16 +41,16 @@ void rta_snapshot_free(rta_snapshot *snap);
 size_t rta_snapshot_bytes(const rta_snapshot *snap);
 
 typedef struct rta_revision {
-    const char *name;       /* "2025_rev_18", "2024_basic" */
-    int edition;            /* 2024, 2025, 2026 */
-    const char *format;     /* "usitc_json" or "usitc_csv" */
-    const char *source;     /* bundled file it was read from, relative to data/ */
-    const char *note;       /* policy event or editorial note ("" if none) */
-    rta_day effective;      /* first day in force */
-    rta_day until;          /* last day in force; INT32_MAX for the latest */
-    rta_day policy_date;    /* legal effective date of the policy it compiles, 0 if none */
+    const char *name;    /* "2025_rev_18", "2024_basic" */
+    int edition;         /* 2024, 2025, 2026 */
+    const char *format;  /* "usitc_json" or "usitc_csv" */
+    const char *source;  /* bundled file it was read from, relative to data/ */
+    const char *note;    /* policy event or editorial note ("" if none) */
+    rta_day effective;   /* first day in force */
+    rta_day until;       /* last day in force; INT32_MAX for the latest */
+    rta_day policy_date; /* legal effective date of the policy it compiles, 0 if none */
     int has_policy_date;
-    long rows;              /* rows in this revision */
+    long rows; /* rows in this revision */
 } rta_revision;
 
 /* Number of revisions (all editions). */

@@ -104,18 +104,17 @@ static void print_rate_detail(const char *text, int special)
         if (p->kind == RTA_PART_AD_VALOREM)
             printf(" ad valorem %lld millionths", (long long)p->ad_valorem_millionths);
         else
-            printf(" %lld micro-USD per %s%s", (long long)p->micro_usd,
-                   p->per > 1 ? "" : "", p->unit);
+            printf(" %lld micro-USD per %s%s", (long long)p->micro_usd, p->per > 1 ? "" : "",
+                   p->unit);
         if (p->per > 1)
             printf(" (per %lld)", (long long)p->per);
         if (p->basis[0])
             printf(" on %s", p->basis);
     }
     if (!rta_rate_kind_is_structured(r.kind) && r.kind != RTA_RATE_NONE) {
-        static const char *const needs[] = {"a quantity",           "the referenced rate",
-                                            "component values",     "a content quantity",
-                                            "a degree",             "a U.S. note read by a person",
-                                            "another value",        "bond conditions"};
+        static const char *const needs[] = {
+            "a quantity", "the referenced rate",          "component values", "a content quantity",
+            "a degree",   "a U.S. note read by a person", "another value",    "bond conditions"};
         printf("  [needs:");
         for (int b = 0; b < 8; b++)
             if (r.needs & (1u << b))
@@ -219,8 +218,7 @@ static int not_a_line(const rta_snapshot *snap, int rev, const rta_code *code, i
             for (long i = 0; i < max; i++) {
                 const rta_hts_line *l = &lines[i];
                 printf("    %-13s %-10s %s\n", rta_code_format(&l->code, cb, sizeof cb),
-                       l->rate[RTA_COL_GENERAL][0] ? l->rate[RTA_COL_GENERAL] : "",
-                       l->description);
+                       l->rate[RTA_COL_GENERAL][0] ? l->rate[RTA_COL_GENERAL] : "", l->description);
             }
             if (total > max)
                 printf("    ... and %ld more\n", total - max);
@@ -384,8 +382,8 @@ static int hts_search(cli *c, int argc, char **argv)
         printf("[");
         for (int i = 0; i < n; i++) {
             const rta_hts_line *l = &hits[i].line;
-            printf("%s{\"code\":\"%s\",\"score\":%d,\"description\":", i ? "," : "",
-                   l->code.digits, hits[i].score);
+            printf("%s{\"code\":\"%s\",\"score\":%d,\"description\":", i ? "," : "", l->code.digits,
+                   hits[i].score);
             json_str(l->description);
             printf(",\"general\":");
             json_str(l->rate[RTA_COL_GENERAL]);
@@ -455,8 +453,8 @@ static int hts_rates(cli *c, int argc, char **argv)
     if (json)
         printf("{\"revisions\":[");
     else
-        printf("%-12s %6s %6s %6s %6s %6s %6s %6s %6s %7s\n", "revision", "rows", "lines",
-               "rated", "free", "adval", "spec", "comp", "other", "unknown");
+        printf("%-12s %6s %6s %6s %6s %6s %6s %6s %6s %7s\n", "revision", "rows", "lines", "rated",
+               "free", "adval", "spec", "comp", "other", "unknown");
     for (int r = from; r <= to; r++) {
         rta_revision rev;
         rta_snapshot_revision(snap, r, &rev);
@@ -492,9 +490,9 @@ static int hts_rates(cli *c, int argc, char **argv)
             printf("},\"shapes\":[");
             for (long i = 0; i < st.nshapes; i++) {
                 const rta_rate_shape_count *s = &st.shapes[i];
-                printf("%s{\"column\":\"%s\",\"kind\":\"%s\",\"count\":%ld,\"shape\":", i ? "," : "",
-                       cols[s->column], s->unknown ? "unknown" : rta_rate_kind_name(s->kind),
-                       s->count);
+                printf("%s{\"column\":\"%s\",\"kind\":\"%s\",\"count\":%ld,\"shape\":",
+                       i ? "," : "", cols[s->column],
+                       s->unknown ? "unknown" : rta_rate_kind_name(s->kind), s->count);
                 json_str(s->shape);
                 printf(",\"example\":");
                 json_str(s->example);
@@ -577,8 +575,8 @@ static int hts_revisions(cli *c, int argc, char **argv)
             json_str(r.note);
             printf("}");
         } else {
-            printf("%-12s %s .. %-10s %6ld rows  %s%s%.70s\n", r.name, d1, d2[0] ? d2 : "",
-                   r.rows, d3[0] ? "policy " : "", d3[0] ? d3 : "", d3[0] ? "  " : "");
+            printf("%-12s %s .. %-10s %6ld rows  %s%s%.70s\n", r.name, d1, d2[0] ? d2 : "", r.rows,
+                   d3[0] ? "policy " : "", d3[0] ? d3 : "", d3[0] ? "  " : "");
         }
     }
     if (json)

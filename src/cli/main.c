@@ -123,9 +123,11 @@ int main(int argc, char **argv)
         if (r > 0) {
             c.db = v;
             /* remove the two (or one) arguments */
-            int consumed = strchr(sub_argv[k], '=') && strncmp(sub_argv[k], "--db=", 5) == 0 ? 1 : 2;
+            int consumed =
+                strchr(sub_argv[k], '=') && strncmp(sub_argv[k], "--db=", 5) == 0 ? 1 : 2;
             int from = k - consumed + 1;
-            memmove(&sub_argv[from], &sub_argv[k + 1], (size_t)(sub_argc - k - 1) * sizeof *sub_argv);
+            memmove(&sub_argv[from], &sub_argv[k + 1],
+                    (size_t)(sub_argc - k - 1) * sizeof *sub_argv);
             sub_argc -= consumed;
             k = from - 1;
         }

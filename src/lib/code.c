@@ -21,8 +21,8 @@ rta_status rta_code_parse(const char *text, rta_code *out, rta_error *err)
     while (*s == ' ' || *s == '\t')
         s++;
     size_t tl = strlen(s);
-    while (tl > 0 && (s[tl - 1] == ' ' || s[tl - 1] == '\t' || s[tl - 1] == '\n' ||
-                      s[tl - 1] == '\r'))
+    while (tl > 0 &&
+           (s[tl - 1] == ' ' || s[tl - 1] == '\t' || s[tl - 1] == '\n' || s[tl - 1] == '\r'))
         tl--;
     if (tl == 0)
         return rta__error(err, RTA_ERR_PARSE, "<code>", 0, 0, "empty code");
@@ -38,8 +38,7 @@ rta_status rta_code_parse(const char *text, rta_code *out, rta_error *err)
             out->digits[n++] = c;
         } else if (c == '.' || c == ' ') {
             /* a separator may stand only after 4, 6 or 8 digits, once each */
-            if (!((n == 4 || n == 6 || n == 8) && i + 1 < tl && s[i + 1] >= '0' &&
-                  s[i + 1] <= '9'))
+            if (!((n == 4 || n == 6 || n == 8) && i + 1 < tl && s[i + 1] >= '0' && s[i + 1] <= '9'))
                 return rta__error(err, RTA_ERR_PARSE, "<code>", 1, col,
                                   "misplaced '%c' in code \"%.*s\" (write 6109.10.00.12 or "
                                   "6109100012)",
@@ -138,5 +137,6 @@ int rta_code_from_key(uint64_t key, rta_code *out)
 
 int rta_code_has_prefix(const rta_code *code, const rta_code *prefix)
 {
-    return prefix->len <= code->len && memcmp(code->digits, prefix->digits, (size_t)prefix->len) == 0;
+    return prefix->len <= code->len &&
+           memcmp(code->digits, prefix->digits, (size_t)prefix->len) == 0;
 }

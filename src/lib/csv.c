@@ -80,8 +80,7 @@ rta_status rta__csv_next(rta__csv *c, int *got, rta_error *err)
             while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
                 c->p++;
             if (rta__buf_append(&c->scratch, run, (size_t)(c->p - run)) != 0)
-                return rta__error(err, RTA_ERR_NOMEM, c->input, c->record_line, n,
-                                  "out of memory");
+                return rta__error(err, RTA_ERR_NOMEM, c->input, c->record_line, n, "out of memory");
         }
         if (rta__buf_append(&c->scratch, "", 1) != 0) /* field terminator */
             return rta__error(err, RTA_ERR_NOMEM, c->input, c->record_line, n, "out of memory");

@@ -298,7 +298,8 @@ int rta_hts_search(const rta_snapshot *snap, int revision, const char *query, rt
         /* statistical suffixes under the same 8-digit line tie: prefer shorter text */
         rta_hts_hit hit;
         fill_line(snap, sp->row, revision, &hit.line);
-        hit.score = score * 1000 - (int)(strlen(hit.line.description) > 999 ? 999 : strlen(hit.line.description));
+        hit.score = score * 1000 -
+                    (int)(strlen(hit.line.description) > 999 ? 999 : strlen(hit.line.description));
         /* insert into the sorted top list */
         int pos = nout;
         while (pos > 0 && (out[pos - 1].score < hit.score ||

@@ -69,8 +69,8 @@ static int add_unit(rta__buf *units, const char *raw, int *count)
 /* ---------------------------------------------------------------- JSON */
 
 typedef struct json_row_bufs {
-    rta__buf key, val, htsno, indent, desc, units, general, special, other, quota, additional,
-        foot, tmp, cols, ftype, fvalue;
+    rta__buf key, val, htsno, indent, desc, units, general, special, other, quota, additional, foot,
+        tmp, cols, ftype, fvalue;
 } json_row_bufs;
 
 static void bufs_free(json_row_bufs *b)
@@ -87,7 +87,7 @@ static rta_status read_units_array(rta__json *j, json_row_bufs *b, rta_error *er
     int count = 0;
     if (rta__json_peek(j) == 'n')
         return rta__json_skip(j, err) == RTA_OK ? (rta__buf_puts(&b->units, "]"), RTA_OK)
-                                                 : err->code;
+                                                : err->code;
     rta_status st = rta__json_expect(j, '[', err);
     if (st != RTA_OK)
         return st;
@@ -180,8 +180,7 @@ static long line_of(const char *pos, const char **last, long *last_line)
     return line;
 }
 
-rta_status rta__hts_read_usitc_json(const char *path, rta__hts_row_fn fn, void *ctx,
-                                    rta_error *err)
+rta_status rta__hts_read_usitc_json(const char *path, rta__hts_row_fn fn, void *ctx, rta_error *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -207,8 +206,8 @@ rta_status rta__hts_read_usitc_json(const char *path, rta__hts_row_fn fn, void *
         long line = line_of(j.p, &last, &last_line);
         if ((st = rta__json_expect(&j, '{', err)) != RTA_OK)
             goto done;
-        rta__buf *fields[] = {&b.htsno, &b.indent,  &b.desc,  &b.general,
-                              &b.special, &b.other, &b.quota, &b.additional};
+        rta__buf *fields[] = {&b.htsno,   &b.indent, &b.desc,  &b.general,
+                              &b.special, &b.other,  &b.quota, &b.additional};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
             fields[i]->len = 0;
             rta__buf_puts(fields[i], "");
@@ -256,8 +255,8 @@ rta_status rta__hts_read_usitc_json(const char *path, rta__hts_row_fn fn, void *
                 goto done;
         }
         if (!seen_htsno || !seen_indent) {
-            st = rta__error(err, RTA_ERR_PARSE, path, line, 0, "row %ld has no %s field",
-                            index + 1, seen_htsno ? "indent" : "htsno");
+            st = rta__error(err, RTA_ERR_PARSE, path, line, 0, "row %ld has no %s field", index + 1,
+                            seen_htsno ? "indent" : "htsno");
             goto done;
         }
         char digits[16];
@@ -334,8 +333,7 @@ static rta_status csv_units(const char *cell, rta__buf *units, rta__buf *tmp, co
     return RTA_OK;
 }
 
-rta_status rta__hts_read_usitc_csv(const char *path, rta__hts_row_fn fn, void *ctx,
-                                   rta_error *err)
+rta_status rta__hts_read_usitc_csv(const char *path, rta__hts_row_fn fn, void *ctx, rta_error *err)
 {
     char *text = NULL;
     size_t len = 0;

@@ -36,7 +36,6 @@ rta_status rta__hts_read_usitc_json(const char *path, rta__hts_row_fn fn, void *
 /* Reads a USITC CSV export (gzip or plain) with the header HTS Number,Indent,
  * Description,Unit of Quantity,General Rate of Duty,Special Rate of Duty,
  * Column 2 Rate of Duty,Quota Quantity,Additional Duties. */
-rta_status rta__hts_read_usitc_csv(const char *path, rta__hts_row_fn fn, void *ctx,
-                                   rta_error *err);
+rta_status rta__hts_read_usitc_csv(const char *path, rta__hts_row_fn fn, void *ctx, rta_error *err);
 
 #endif

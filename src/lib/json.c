@@ -84,8 +84,7 @@ rta_status rta__json_array_next(rta__json *j, int first, int *more, rta_error *e
     return RTA_OK;
 }
 
-rta_status rta__json_object_next(rta__json *j, int first, rta__buf *key, int *more,
-                                 rta_error *err)
+rta_status rta__json_object_next(rta__json *j, int first, rta__buf *key, int *more, rta_error *err)
 {
     skip_ws(j);
     if (j->p < j->end && *j->p == '}') {

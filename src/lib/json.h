@@ -33,8 +33,7 @@ rta_status rta__json_array_next(rta__json *j, int first, int *more, rta_error *e
 
 /* Object iteration: like array_next, and reads the key (decoded into key)
  * and the ':' when *more is 1. */
-rta_status rta__json_object_next(rta__json *j, int first, rta__buf *key, int *more,
-                                 rta_error *err);
+rta_status rta__json_object_next(rta__json *j, int first, rta__buf *key, int *more, rta_error *err);
 
 /* Reads a string value (decoded, UTF-8) into out (cleared first). If the value
  * is null, out is set to "" and *is_null (if given) to 1. */

@@ -49,9 +49,8 @@ rta_status rta_hs_find(const rta_snapshot *snap, const rta_code *code, rta_hs_en
             break;
     }
     char buf[16];
-    return rta__error(err, RTA_ERR_NOT_FOUND, "<code>", 0, 0,
-                      "%s: chapter %.2s is not in HS 2022", rta_code_format(code, buf, sizeof buf),
-                      code->digits);
+    return rta__error(err, RTA_ERR_NOT_FOUND, "<code>", 0, 0, "%s: chapter %.2s is not in HS 2022",
+                      rta_code_format(code, buf, sizeof buf), code->digits);
 }
 
 long rta_hs_count(const rta_snapshot *snap, int level)

@@ -221,11 +221,11 @@ static int64_t round_half_up(exact v)
 
 typedef struct rctx {
     const rate_text *t;
-    size_t end;       /* parse t->s[..end) */
-    size_t p;         /* cursor */
-    size_t fail_at;   /* furthest failure seen */
-    const char *why;  /* its reason */
-    rta_status code;  /* RTA_ERR_PARSE, or RTA_ERR_RANGE for capacity/overflow */
+    size_t end;      /* parse t->s[..end) */
+    size_t p;        /* cursor */
+    size_t fail_at;  /* furthest failure seen */
+    const char *why; /* its reason */
+    rta_status code; /* RTA_ERR_PARSE, or RTA_ERR_RANGE for capacity/overflow */
 } rctx;
 
 static int fail(rctx *c, size_t at, rta_status code, const char *why)
@@ -441,15 +441,15 @@ static int parse_unit(rctx *c, rta_rate_part *part)
     }
     if (ch(c, c->p) != '/') {
         c->p = save;
-        return fail(c, save, RTA_ERR_PARSE, "expected a unit (\"/kg\", \" each\") after the amount");
+        return fail(c, save, RTA_ERR_PARSE,
+                    "expected a unit (\"/kg\", \" each\") after the amount");
     }
     size_t from = c->p;
     size_t j = c->p + 1;
     while (ch(c, j) == ' ')
         j++;
-    while (is_digit(ch(c, j)) ||
-           (ch(c, j) == ',' && is_digit(ch(c, j + 1)) && is_digit(ch(c, j + 2)) &&
-            is_digit(ch(c, j + 3))))
+    while (is_digit(ch(c, j)) || (ch(c, j) == ',' && is_digit(ch(c, j + 1)) &&
+                                  is_digit(ch(c, j + 2)) && is_digit(ch(c, j + 3))))
         j++;
     while (j < c->end) {
         int k = ch(c, j);
@@ -459,8 +459,8 @@ static int parse_unit(rctx *c, rta_rate_part *part)
         j++;
     }
     int64_t per = 1;
-    size_t need = rta_unit_normalize_rate(c->t->s + from, j - from, &per, part->unit,
-                                          sizeof part->unit);
+    size_t need =
+        rta_unit_normalize_rate(c->t->s + from, j - from, &per, part->unit, sizeof part->unit);
     if (need == 0)
         return fail(c, from + 1, RTA_ERR_PARSE, "expected a unit after \"/\"");
     if (need >= sizeof part->unit || !rta_unit_is_rate_unit(part->unit) || per <= 0) {
@@ -608,8 +608,7 @@ static int parse_sliding(rctx *c, rta_rate *r)
         return fail(c, c->p, RTA_ERR_PARSE, "sliding scale with mixed units");
     step.kind = RTA_PART_STEP;
     step.sign = -1;
-    snprintf(step.basis, sizeof step.basis, "each degree under %lld degrees",
-             (long long)deg.num);
+    snprintf(step.basis, sizeof step.basis, "each degree under %lld degrees", (long long)deg.num);
     floor_part.kind = RTA_PART_MINIMUM;
     if (!add_part(c, r, &step) || !add_part(c, r, &floor_part))
         return 0;
@@ -639,8 +638,9 @@ static int at_rate_end(rctx *c)
 enum { PARTS_PLAIN = 0, PARTS_ADDER = 1 };
 
 /* A sum of parts. With PARTS_ADDER (after a reference) the parts may read "a
- * duty of N% upon ..." and be subtracted with "minus". Sets *percent_word,
- * *cap_at (offset of a ", but if ... shall not exceed" clause, else 0). */
+ * duty of N% upon ..." and be subtracted with "minus". Sets *percent_word
+ * when an amount is worded "N percent". Stops before anything it cannot
+ * read; the caller decides whether that may follow. */
 static int parse_parts(rctx *c, rta_rate *r, int mode, int sign, int *percent_word)
 {
     for (;;) {
@@ -783,9 +783,9 @@ typedef struct phrase {
     int head; /* 1: a reference that may be followed by "+ N%" adders */
 } phrase;
 
-#define NEED_REF RTA_NEED_REFERENCE_RATE
+#define NEED_REF   RTA_NEED_REFERENCE_RATE
 #define NEED_OTHER RTA_NEED_OTHER_VALUE
-#define NOTE_TAIL " (see u.s. note # * this subchapter)"
+#define NOTE_TAIL  " (see u.s. note # * this subchapter)"
 
 static const phrase phrases[] = {
     {"free", RTA_RATE_FREE, 0, 0},
@@ -851,8 +851,8 @@ static const phrase phrases[] = {
     {"the rate applicable to ^the complete, assembled", RTA_RATE_REFERENCE, NEED_REF, 1},
     {"the rate applicable to ^each article in the absence of this subheading", RTA_RATE_REFERENCE,
      NEED_REF, 1},
-    {"the rate applicable, to ^each article in the absence of this subheading",
-     RTA_RATE_REFERENCE, NEED_REF, 1},
+    {"the rate applicable, to ^each article in the absence of this subheading", RTA_RATE_REFERENCE,
+     NEED_REF, 1},
     {"the rate applicable in ^the absence of this heading", RTA_RATE_REFERENCE, NEED_REF, 1},
     {"the rate applicable in ^the absence of this subheading", RTA_RATE_REFERENCE, NEED_REF, 1},
 };
@@ -867,8 +867,8 @@ static unsigned part_needs(const rta_rate *r)
         if (b == BASIS_COMPONENT)
             needs |= RTA_NEED_COMPONENT_VALUES;
         else if (b == BASIS_CONTENT)
-            needs |= p->kind == RTA_PART_AD_VALOREM ? RTA_NEED_OTHER_VALUE
-                                                    : RTA_NEED_CONTENT_QUANTITY;
+            needs |=
+                p->kind == RTA_PART_AD_VALOREM ? RTA_NEED_OTHER_VALUE : RTA_NEED_CONTENT_QUANTITY;
         else if (p->kind == RTA_PART_SPECIFIC)
             needs |= RTA_NEED_QUANTITY;
     }
@@ -1023,8 +1023,8 @@ static int only_punctuation(const rctx *c, size_t from)
     return 1;
 }
 
-/* Parses t->s[from..to). On failure fills err (columns from `base`, the
- * offset of t's text in the caller's text). */
+/* Parses t->s[from..to). On failure fills err with the column in the
+ * original text (through t->map) and leaves *out as RTA_RATE_NONE. */
 static rta_status parse_range(const rate_text *t, size_t from, size_t to, rta_rate *out,
                               rta_error *err)
 {
@@ -1293,8 +1293,7 @@ static rta_status special_parse(const char *text, size_t len, const rate_text *t
         int n = read_codes(t, q, t->n, codes, RTA_SPECIAL_MAX_PROGRAMS, &after);
         if (n < 0)
             return rta__error(err, RTA_ERR_RANGE, "", 0, (long)t->map[q] + 1,
-                              "special rate lists more than %d programs",
-                              RTA_SPECIAL_MAX_PROGRAMS);
+                              "special rate lists more than %d programs", RTA_SPECIAL_MAX_PROGRAMS);
         if (n == 0) {
             pos = q + 1;
             continue;
@@ -1525,14 +1524,17 @@ static void j_part_money(jsink *o, const rta_rate_part *p)
 /* The fields of one rate, without braces and without "text". */
 static void j_rate_fields(jsink *o, const rta_rate *r)
 {
-    static const char *const need_names[] = {"quantity",         "reference_rate", "component_values",
-                                             "content_quantity", "degree",         "note",
-                                             "other_value",      "bond"};
+    static const char *const need_names[] = {
+        "quantity", "reference_rate", "component_values", "content_quantity",
+        "degree",   "note",           "other_value",      "bond"};
     j_raw(o, "\"kind\":");
     const char *kn = rta_rate_kind_name(r->kind);
     j_str(o, kn, strlen(kn));
-    j_raw(o, rta_rate_kind_is_structured(r->kind) ? ",\"structured\":true" : ",\"structured\":false");
-    int nparts = r->nparts < 0 ? 0 : r->nparts > RTA_RATE_MAX_PARTS ? RTA_RATE_MAX_PARTS : r->nparts;
+    j_raw(o,
+          rta_rate_kind_is_structured(r->kind) ? ",\"structured\":true" : ",\"structured\":false");
+    int nparts = r->nparts < 0                    ? 0
+                 : r->nparts > RTA_RATE_MAX_PARTS ? RTA_RATE_MAX_PARTS
+                                                  : r->nparts;
     int nav = 0, av = -1;
     for (int i = 0; i < nparts; i++)
         if (r->parts[i].kind == RTA_PART_AD_VALOREM) {

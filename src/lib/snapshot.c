@@ -574,8 +574,8 @@ done:
 #undef ADD
     sqlite3_finalize(q);
     pool_free(&sp);
-    vec *all[] = {&revs, &rows, &units, &foots, &spans, &codeidx, &codespans, &hs, &sections,
-                  &countries};
+    vec *all[] = {&revs,    &rows,      &units, &foots,    &spans,
+                  &codeidx, &codespans, &hs,    &sections, &countries};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]->data);
     free(rev_pos);
@@ -619,8 +619,8 @@ static rta_status snapshot_wrap(void *image, size_t size, int mapped, rta_snapsh
     }
     if (h.version != RTA__SNAP_VERSION || h.nsections != SEC_COUNT) {
         st = rta__error(err, RTA_ERR_SCHEMA, "snapshot_image", 0, 0,
-                        "snapshot image version %u is not %u; run `rta import` again",
-                        h.version, RTA__SNAP_VERSION);
+                        "snapshot image version %u is not %u; run `rta import` again", h.version,
+                        RTA__SNAP_VERSION);
         goto fail;
     }
     if (h.total != size) {
@@ -689,10 +689,9 @@ static rta_status snapshot_wrap(void *image, size_t size, int mapped, rta_snapsh
     }
     for (size_t i = 0; !why && i < s->nrows; i++) {
         const snap_row *r = &s->rows[i];
-        if ((r->parent != SNAP_NONE && r->parent >= i) || !STR_OK(r->desc) ||
-            !STR_OK(r->rate[0]) || !STR_OK(r->rate[1]) || !STR_OK(r->rate[2]) ||
-            !STR_OK(r->quota) || !STR_OK(r->additional) ||
-            (size_t)r->units_first + r->units_count > s->nunits ||
+        if ((r->parent != SNAP_NONE && r->parent >= i) || !STR_OK(r->desc) || !STR_OK(r->rate[0]) ||
+            !STR_OK(r->rate[1]) || !STR_OK(r->rate[2]) || !STR_OK(r->quota) ||
+            !STR_OK(r->additional) || (size_t)r->units_first + r->units_count > s->nunits ||
             (r->foot_count && (size_t)r->foot_first + r->foot_count > s->nfoots))
             why = "row";
         for (int c = 0; c < 3 && !why; c++)
@@ -714,7 +713,8 @@ static rta_status snapshot_wrap(void *image, size_t size, int mapped, rta_snapsh
     }
     for (size_t i = 0; !why && i < s->ncodeidx; i++) {
         const snap_codeidx *c = &s->codeidx[i];
-        if ((size_t)c->first + c->count > s->ncodespans || (i > 0 && c->key <= s->codeidx[i - 1].key))
+        if ((size_t)c->first + c->count > s->ncodespans ||
+            (i > 0 && c->key <= s->codeidx[i - 1].key))
             why = "code index";
     }
     for (size_t i = 0; !why && i < s->ncodespans; i++)
@@ -742,8 +742,7 @@ fail:
     return st;
 }
 
-rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out,
-                                    rta_error *err)
+rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out, rta_error *err)
 {
     return snapshot_wrap(image, size, 0, out, err);
 }
@@ -752,8 +751,8 @@ rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out
  * the dominant cost of loading ~10 MB on small VMs), released with munmap. */
 static void *image_alloc(size_t n)
 {
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
@@ -829,7 +828,6 @@ static rta_snapshot *open_cache(const char *db_path, uint64_t want)
     return s;
 }
 
-
 rta_status rta_snapshot_open(rta_store *store, rta_snapshot **out, rta_error *err)
 {
     *out = NULL;
@@ -849,9 +847,9 @@ rta_status rta_snapshot_open(rta_store *store, rta_snapshot **out, rta_error *er
     sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     sqlite3_blob *blob = NULL;
     if (sqlite3_blob_open(db, "main", "snapshot_image", "data", 1, 0, &blob) != SQLITE_OK) {
-        rta_status st = rta__error(err, RTA_ERR_NOT_FOUND, dbname, 0, 0,
-                                   "store holds no snapshot (%s); run `rta import`",
-                                   sqlite3_errmsg(db));
+        rta_status st =
+            rta__error(err, RTA_ERR_NOT_FOUND, dbname, 0, 0,
+                       "store holds no snapshot (%s); run `rta import`", sqlite3_errmsg(db));
         sqlite3_blob_close(blob);
         return st;
     }

@@ -15,7 +15,7 @@
 
 #include <sqlite3.h>
 
-#define RTA__SNAP_MAGIC "RTASNAP\0"
+#define RTA__SNAP_MAGIC   "RTASNAP\0"
 #define RTA__SNAP_VERSION 1u
 
 enum {
@@ -56,11 +56,11 @@ typedef struct snap_rev {
 #define SNAP_NONE 0xFFFFFFFFu
 
 typedef struct snap_row {
-    uint64_t key;        /* rta_code_key, 0 for a row without number */
-    uint32_t parent;     /* row index, SNAP_NONE at the top */
-    uint32_t desc;       /* string offsets */
-    uint32_t rate[3];    /* own rate texts (general, special, column 2) */
-    uint32_t rate_src[3];/* row index whose text is in force here, SNAP_NONE if none */
+    uint64_t key;         /* rta_code_key, 0 for a row without number */
+    uint32_t parent;      /* row index, SNAP_NONE at the top */
+    uint32_t desc;        /* string offsets */
+    uint32_t rate[3];     /* own rate texts (general, special, column 2) */
+    uint32_t rate_src[3]; /* row index whose text is in force here, SNAP_NONE if none */
     uint32_t quota, additional;
     uint32_t units_first; /* index into SEC_UNITS */
     uint32_t foot_first;  /* index into SEC_FOOTNOTES */

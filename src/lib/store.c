@@ -78,8 +78,8 @@ static rta_status exec(sqlite3 *db, const char *sql, rta_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        rta_status st = rta__error(err, RTA_ERR_STORE, sqlite3_db_filename(db, "main"), 0, 0,
-                                   "%s", msg ? msg : "sqlite error");
+        rta_status st = rta__error(err, RTA_ERR_STORE, sqlite3_db_filename(db, "main"), 0, 0, "%s",
+                                   msg ? msg : "sqlite error");
         sqlite3_free(msg);
         return st;
     }
@@ -106,8 +106,8 @@ static rta_status migrate(sqlite3 *db, int *version, rta_error *err)
         return db_error(db, err, "cannot read schema version");
     if (v > RTA_SCHEMA_VERSION)
         return rta__error(err, RTA_ERR_SCHEMA, sqlite3_db_filename(db, "main"), 0, 0,
-                          "store has schema version %d, newer than this rta (%d): upgrade rta",
-                          v, RTA_SCHEMA_VERSION);
+                          "store has schema version %d, newer than this rta (%d): upgrade rta", v,
+                          RTA_SCHEMA_VERSION);
     for (; v < RTA_SCHEMA_VERSION; v++) {
         rta_status st = exec(db, migrations[v], err);
         if (st != RTA_OK)
@@ -154,9 +154,9 @@ rta_status rta_store_open(const char *path, int mode, rta_store **out, rta_error
     sqlite3_extended_result_codes(s->db, 1);
     s->version = user_version(s->db);
     if (s->version < 0) {
-        rta_status st = rta__error(err, RTA_ERR_STORE, path, 0, 0,
-                                   "not an rta store (not an SQLite database?): %s",
-                                   sqlite3_errmsg(s->db));
+        rta_status st =
+            rta__error(err, RTA_ERR_STORE, path, 0, 0,
+                       "not an rta store (not an SQLite database?): %s", sqlite3_errmsg(s->db));
         rta_store_close(s);
         return st;
     }
@@ -168,12 +168,12 @@ rta_status rta_store_open(const char *path, int mode, rta_store **out, rta_error
         return st;
     }
     if (mode == RTA_STORE_READONLY && s->version < RTA_SCHEMA_VERSION) {
-        rta_status st = rta__error(err, RTA_ERR_SCHEMA, path, 0, 0,
-                                   s->version == 0
-                                       ? "store is empty; run `rta import` first"
+        rta_status st =
+            rta__error(err, RTA_ERR_SCHEMA, path, 0, 0,
+                       s->version == 0 ? "store is empty; run `rta import` first"
                                        : "store has schema version %d; run `rta import` to "
                                          "migrate it to %d",
-                                   s->version, RTA_SCHEMA_VERSION);
+                       s->version, RTA_SCHEMA_VERSION);
         rta_store_close(s);
         return st;
     }
@@ -195,8 +195,7 @@ int rta_store_schema_version(const rta_store *store)
     return store->version;
 }
 
-rta_status rta_store_meta(rta_store *store, const char *key, char *buf, size_t size,
-                          rta_error *err)
+rta_status rta_store_meta(rta_store *store, const char *key, char *buf, size_t size, rta_error *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(store->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
@@ -285,7 +284,8 @@ static void ch99_refs(const char *value, rta__buf *out)
             const char *q = p;
             char digits[12];
             int n = 0;
-            while (n < 10 && ((*q >= '0' && *q <= '9') || (*q == '.' && q[1] >= '0' && q[1] <= '9'))) {
+            while (n < 10 &&
+                   ((*q >= '0' && *q <= '9') || (*q == '.' && q[1] >= '0' && q[1] <= '9'))) {
                 if (*q != '.')
                     digits[n++] = *q;
                 q++;
@@ -353,8 +353,8 @@ static rta_status insert_row(importer *im, const rta__hts_row *r, int64_t parent
             if (sqlite3_step(fs) != SQLITE_DONE) {
                 free(line);
                 rta__buf_free(&refs);
-                return rta__error(err, RTA_ERR_STORE, im->file, r->line, 0,
-                                  "storing footnote: %s", sqlite3_errmsg(im->db));
+                return rta__error(err, RTA_ERR_STORE, im->file, r->line, 0, "storing footnote: %s",
+                                  sqlite3_errmsg(im->db));
             }
         }
         free(line);
@@ -377,9 +377,8 @@ static rta_status on_hts_row(void *ctx, const rta__hts_row *r, rta_error *err)
     rta__buf *k = &im->key;
     k->len = 0;
     if (rta__buf_printf(k, "%s\x1f%d\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
-                        r->code, r->indent, (long long)parent, r->description, r->units,
-                        r->general, r->special, r->column2, r->quota, r->additional,
-                        r->footnotes) != 0)
+                        r->code, r->indent, (long long)parent, r->description, r->units, r->general,
+                        r->special, r->column2, r->quota, r->additional, r->footnotes) != 0)
         return rta__error(err, RTA_ERR_NOMEM, im->file, r->line, 0, "out of memory");
     uint64_t h = rta__fnv1a(k->data, k->len, 0);
     if (im->table_used * 2 >= im->table_cap && table_grow(im) != 0)
@@ -388,7 +387,8 @@ static rta_status on_hts_row(void *ctx, const rta__hts_row *r, rta_error *err)
     int64_t id = 0;
     while (im->table[j].id != 0) {
         row_entry *e = &im->table[j];
-        if (e->hash == h && e->len == k->len && memcmp(im->content.data + e->off, k->data, k->len) == 0) {
+        if (e->hash == h && e->len == k->len &&
+            memcmp(im->content.data + e->off, k->data, k->len) == 0) {
             id = e->id;
             break;
         }
@@ -482,8 +482,8 @@ static rta_status import_hts(importer *im, rta_error *err)
     rta__csv c;
     rta__csv_init(&c, text, len, path);
     int got;
-    const char *cols[] = {"name", "edition", "format", "file", "effective_date",
-                          "policy_effective_date", "note"};
+    const char *cols[] = {
+        "name", "edition", "format", "file", "effective_date", "policy_effective_date", "note"};
     int ci[7];
     sqlite3_stmt *ins_rev = NULL, *upd_count = NULL;
     /* first pass: count revisions for progress */
@@ -495,8 +495,7 @@ static rta_status import_hts(importer *im, rta_error *err)
         goto done;
     for (int i = 0; i < 7; i++) {
         if (!got || (ci[i] = rta__csv_find(&c, cols[i])) < 0) {
-            st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header has no column \"%s\"",
-                            cols[i]);
+            st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header has no column \"%s\"", cols[i]);
             goto done;
         }
     }
@@ -531,8 +530,8 @@ static rta_status import_hts(importer *im, rta_error *err)
             goto done;
         }
         if (pol[0] && rta_date_parse(pol, &d, &derr) != RTA_OK) {
-            st = rta__error(err, RTA_ERR_PARSE, path, line, ci[5] + 1,
-                            "policy_effective_date: %s", derr.message);
+            st = rta__error(err, RTA_ERR_PARSE, path, line, ci[5] + 1, "policy_effective_date: %s",
+                            derr.message);
             goto done;
         }
         int edition = atoi(c.fields[ci[1]]);
@@ -603,120 +602,159 @@ done:
     return st;
 }
 
-/* HS 2022: sections.csv (section,name) and harmonized-system.csv
- * (section,hscode,description,parent,level); the source's TOTAL row is skipped. */
-static rta_status import_hs(importer *im, rta_error *err)
+/* One bundled CSV table into one statement: the header must name `cols`;
+ * for each record, fn binds the fields (in the order of `cols`) and the
+ * statement is stepped. Errors name the file, line and field. */
+typedef rta_status (*csv_row_fn)(importer *im, sqlite3_stmt *st, char **f, const char *path,
+                                 long line, rta_error *err);
+
+static rta_status load_csv(importer *im, const char *rel, const char *const *cols, int ncols,
+                           const char *sql, csv_row_fn fn, rta_error *err)
 {
     char path[2048];
     char *text = NULL;
     size_t len = 0;
-    sqlite3_stmt *ins = NULL;
+    sqlite3_stmt *st = NULL;
     rta__csv c;
-    int got;
-    rta_status st = read_text_file(im, "hs2022/sections.csv", &text, &len, path, sizeof path, err);
-    if (st != RTA_OK)
-        return st;
+    int got, ci[8];
+    char *f[8];
+    rta_status res = read_text_file(im, rel, &text, &len, path, sizeof path, err);
+    if (res != RTA_OK)
+        return res;
     rta__csv_init(&c, text, len, path);
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
+    if ((res = rta__csv_next(&c, &got, err)) != RTA_OK)
         goto done;
-    int cs = rta__csv_find(&c, "section"), cn = rta__csv_find(&c, "name");
-    if (!got || cs < 0 || cn < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header must have section,name");
-        goto done;
+    for (int i = 0; i < ncols; i++) {
+        if (!got || (ci[i] = rta__csv_find(&c, cols[i])) < 0) {
+            res =
+                rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header has no column \"%s\"", cols[i]);
+            goto done;
+        }
     }
-    if (sqlite3_prepare_v2(im->db, "INSERT INTO hs_section VALUES(?,?)", -1, &ins, NULL) !=
-        SQLITE_OK) {
-        st = db_error(im->db, err, "preparing hs_section");
+    if (sqlite3_prepare_v2(im->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        res = db_error(im->db, err, "preparing import");
         goto done;
     }
     for (;;) {
-        if ((st = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
+        if ((res = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
             break;
-        if (c.nfields < 2) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, 0, "expected 2 fields");
-            break;
+        for (int i = 0; i < ncols; i++) {
+            if (ci[i] >= c.nfields) {
+                res = rta__error(err, RTA_ERR_PARSE, path, c.record_line, ci[i] + 1,
+                                 "missing field \"%s\"", cols[i]);
+                goto done;
+            }
+            f[i] = c.fields[ci[i]];
         }
-        sqlite3_reset(ins);
-        bind_text(ins, 1, c.fields[cs]);
-        bind_text(ins, 2, c.fields[cn]);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            st = rta__error(err, RTA_ERR_STORE, path, c.record_line, 0, "%s",
-                            sqlite3_errmsg(im->db));
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if ((res = fn(im, st, f, path, c.record_line, err)) != RTA_OK)
             break;
-        }
-    }
-    sqlite3_finalize(ins);
-    ins = NULL;
-    rta__csv_free(&c);
-    free(text);
-    text = NULL;
-    if (st != RTA_OK)
-        return st;
-
-    if ((st = read_text_file(im, "hs2022/harmonized-system.csv", &text, &len, path, sizeof path,
-                             err)) != RTA_OK)
-        return st;
-    rta__csv_init(&c, text, len, path);
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    int f_sec = rta__csv_find(&c, "section"), f_code = rta__csv_find(&c, "hscode"),
-        f_desc = rta__csv_find(&c, "description"), f_par = rta__csv_find(&c, "parent"),
-        f_lvl = rta__csv_find(&c, "level");
-    if (!got || f_sec < 0 || f_code < 0 || f_desc < 0 || f_par < 0 || f_lvl < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0,
-                        "header must have section,hscode,description,parent,level");
-        goto done;
-    }
-    if (sqlite3_prepare_v2(im->db, "INSERT INTO hs_code VALUES(?,?,?,?,?)", -1, &ins, NULL) !=
-        SQLITE_OK) {
-        st = db_error(im->db, err, "preparing hs_code");
-        goto done;
-    }
-    for (;;) {
-        if ((st = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
-            break;
-        if (c.nfields < 5) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, 0, "expected 5 fields");
-            break;
-        }
-        const char *code = c.fields[f_code];
-        if (strcmp(code, "TOTAL") == 0)
-            continue;
-        rta_code hc;
-        rta_error cerr;
-        if (rta_code_parse(code, &hc, &cerr) != RTA_OK || hc.len > 6 ||
-            atoi(c.fields[f_lvl]) != hc.len) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, f_code + 1,
-                            "hscode \"%s\" is not a %s-digit HS code", code, c.fields[f_lvl]);
-            break;
-        }
-        const char *parent = c.fields[f_par];
-        sqlite3_reset(ins);
-        bind_text(ins, 1, hc.digits);
-        sqlite3_bind_int(ins, 2, hc.len);
-        if (hc.len == 2 || strcmp(parent, "TOTAL") == 0)
-            sqlite3_bind_null(ins, 3);
-        else
-            bind_text(ins, 3, parent);
-        bind_text(ins, 4, c.fields[f_sec]);
-        bind_text(ins, 5, c.fields[f_desc]);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            st = rta__error(err, RTA_ERR_STORE, path, c.record_line, 0, "%s",
-                            sqlite3_errmsg(im->db));
-            break;
-        }
-        im->report->hs_codes++;
     }
 done:
-    sqlite3_finalize(ins);
+    sqlite3_finalize(st);
     rta__csv_free(&c);
     free(text);
-    return st;
+    return res;
+}
+
+/* Steps a bound statement; `skip` (from a row function) means nothing to store. */
+static rta_status step(importer *im, sqlite3_stmt *st, const char *path, long line, rta_error *err)
+{
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return rta__error(err, RTA_ERR_STORE, path, line, 0, "%s", sqlite3_errmsg(im->db));
+    return RTA_OK;
+}
+
+static rta_status row_section(importer *im, sqlite3_stmt *st, char **f, const char *path, long line,
+                              rta_error *err)
+{
+    bind_text(st, 1, f[0]);
+    bind_text(st, 2, f[1]);
+    return step(im, st, path, line, err);
+}
+
+/* section,hscode,description,parent,level; the source's TOTAL row is skipped */
+static rta_status row_hs(importer *im, sqlite3_stmt *st, char **f, const char *path, long line,
+                         rta_error *err)
+{
+    if (strcmp(f[1], "TOTAL") == 0)
+        return RTA_OK;
+    rta_code hc;
+    if (rta_code_parse(f[1], &hc, NULL) != RTA_OK || hc.len > 6 || atoi(f[4]) != hc.len)
+        return rta__error(err, RTA_ERR_PARSE, path, line, 2,
+                          "hscode \"%s\" is not a %s-digit HS code", f[1], f[4]);
+    bind_text(st, 1, hc.digits);
+    sqlite3_bind_int(st, 2, hc.len);
+    if (hc.len == 2 || strcmp(f[3], "TOTAL") == 0)
+        sqlite3_bind_null(st, 3);
+    else
+        bind_text(st, 3, f[3]);
+    bind_text(st, 4, f[0]);
+    bind_text(st, 5, f[2]);
+    im->report->hs_codes++;
+    return step(im, st, path, line, err);
+}
+
+/* Code,Name */
+static rta_status row_census(importer *im, sqlite3_stmt *st, char **f, const char *path, long line,
+                             rta_error *err)
+{
+    char *end;
+    long code = strtol(f[0], &end, 10);
+    if (*end || code <= 0 || code > 9999)
+        return rta__error(err, RTA_ERR_PARSE, path, line, 1,
+                          "Census code \"%s\" is not a 4-digit number", f[0]);
+    sqlite3_bind_int(st, 1, (int)code);
+    bind_text(st, 2, f[1]);
+    im->report->census_countries++;
+    return step(im, st, path, line, err);
+}
+
+/* CTY_CODE,ISO3; two source rows (e.g. Palestine) have no Census code and map nothing */
+static rta_status row_census_iso3(importer *im, sqlite3_stmt *st, char **f, const char *path,
+                                  long line, rta_error *err)
+{
+    if (f[0][0] == '\0')
+        return RTA_OK;
+    bind_text(st, 1, f[1]);
+    sqlite3_bind_int(st, 2, atoi(f[0]));
+    rta_status res = step(im, st, path, line, err);
+    if (res == RTA_OK && sqlite3_changes(im->db) != 1)
+        return rta__error(err, RTA_ERR_PARSE, path, line, 1,
+                          "Census code %s is not in the Census code table", f[0]);
+    return res;
+}
+
+/* CTY_NAME,CTY_CODE, checked by name against the Census table */
+static rta_status row_eu27(importer *im, sqlite3_stmt *st, char **f, const char *path, long line,
+                           rta_error *err)
+{
+    sqlite3_bind_int(st, 1, atoi(f[1]));
+    bind_text(st, 2, f[0]);
+    rta_status res = step(im, st, path, line, err);
+    if (res == RTA_OK && sqlite3_changes(im->db) != 1)
+        return rta__error(err, RTA_ERR_PARSE, path, line, 2,
+                          "EU member %s has Census code %s, but the Census table does not give "
+                          "that code to that name",
+                          f[0], f[1]);
+    return res;
+}
+
+static rta_status import_hs(importer *im, rta_error *err)
+{
+    static const char *const sec_cols[] = {"section", "name"};
+    static const char *const hs_cols[] = {"section", "hscode", "description", "parent", "level"};
+    rta_status st = load_csv(im, "hs2022/sections.csv", sec_cols, 2,
+                             "INSERT INTO hs_section VALUES(?,?)", row_section, err);
+    if (st != RTA_OK)
+        return st;
+    return load_csv(im, "hs2022/harmonized-system.csv", hs_cols, 5,
+                    "INSERT INTO hs_code VALUES(?,?,?,?,?)", row_hs, err);
 }
 
 /* ISO 3166-1 (Debian iso-codes JSON), Census codes, the Census-ISO3 mapping
- * and the EU-27 Census codes. The EU table is checked against the Census
- * table by name so that a wrong code (the source had two) fails the import. */
+ * and the EU-27 Census codes. */
 static rta_status import_countries(importer *im, rta_error *err)
 {
     char path[2048];
@@ -725,11 +763,9 @@ static rta_status import_countries(importer *im, rta_error *err)
     sqlite3_stmt *ins = NULL;
     rta__buf key = {0}, v = {0}, a2 = {0}, a3 = {0}, num = {0}, name = {0}, off = {0};
     rta__json j;
-    int more, omore, got;
-    rta__csv c;
-    memset(&c, 0, sizeof c);
-    rta_status st = read_text_file(im, "country_codes/iso_3166-1.json", &text, &len, path,
-                                   sizeof path, err);
+    int more, omore;
+    rta_status st =
+        read_text_file(im, "country_codes/iso_3166-1.json", &text, &len, path, sizeof path, err);
     if (st != RTA_OK)
         return st;
     if (sqlite3_prepare_v2(im->db, "INSERT INTO country VALUES(?,?,?,?,?)", -1, &ins, NULL) !=
@@ -769,12 +805,12 @@ static rta_status import_countries(importer *im, rta_error *err)
                     goto done;
                 if (!omore)
                     break;
-                rta__buf *t = strcmp(key.data, "alpha_2") == 0   ? &a2
-                              : strcmp(key.data, "alpha_3") == 0 ? &a3
-                              : strcmp(key.data, "numeric") == 0 ? &num
-                              : strcmp(key.data, "name") == 0    ? &name
+                rta__buf *t = strcmp(key.data, "alpha_2") == 0         ? &a2
+                              : strcmp(key.data, "alpha_3") == 0       ? &a3
+                              : strcmp(key.data, "numeric") == 0       ? &num
+                              : strcmp(key.data, "name") == 0          ? &name
                               : strcmp(key.data, "official_name") == 0 ? &off
-                                                                      : &v;
+                                                                       : &v;
                 if ((st = rta__json_scalar(&j, t, NULL, err)) != RTA_OK)
                     goto done;
             }
@@ -794,146 +830,29 @@ static rta_status import_countries(importer *im, rta_error *err)
                 bind_text(ins, 5, off.data);
             else
                 sqlite3_bind_null(ins, 5);
-            if (sqlite3_step(ins) != SQLITE_DONE) {
-                st = rta__error(err, RTA_ERR_STORE, path, 0, 0, "country %s: %s", a2.data,
-                                sqlite3_errmsg(im->db));
+            if ((st = step(im, ins, path, 0, err)) != RTA_OK)
                 goto done;
-            }
             im->report->countries++;
         }
     }
-    sqlite3_finalize(ins);
-    ins = NULL;
-    free(text);
-    text = NULL;
-
-    /* Census codes (Code,Name) */
-    if ((st = read_text_file(im, "country_codes/census_country_codes_budgetlab.csv", &text, &len,
-                             path, sizeof path, err)) != RTA_OK)
-        goto done;
-    if (sqlite3_prepare_v2(im->db, "INSERT INTO census_country(code,name) VALUES(?,?)", -1, &ins,
-                           NULL) != SQLITE_OK) {
-        st = db_error(im->db, err, "preparing census_country");
-        goto done;
-    }
-    rta__csv_init(&c, text, len, path);
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    int fc = rta__csv_find(&c, "Code"), fn = rta__csv_find(&c, "Name");
-    if (fc < 0 || fn < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header must have Code,Name");
-        goto done;
-    }
-    for (;;) {
-        if ((st = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
-            break;
-        char *end;
-        long code = strtol(c.fields[fc], &end, 10);
-        if (*end || code <= 0 || code > 9999) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, fc + 1,
-                            "Census code \"%s\" is not a 4-digit number", c.fields[fc]);
-            break;
-        }
-        sqlite3_reset(ins);
-        sqlite3_bind_int(ins, 1, (int)code);
-        bind_text(ins, 2, c.fields[fn]);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            st = rta__error(err, RTA_ERR_STORE, path, c.record_line, 0, "%s",
-                            sqlite3_errmsg(im->db));
-            break;
-        }
-        im->report->census_countries++;
-    }
-    if (st != RTA_OK)
-        goto done;
-    sqlite3_finalize(ins);
-    ins = NULL;
-    rta__csv_free(&c);
-    free(text);
-    text = NULL;
-
-    /* Census -> ISO3 (CTY_CODE,ISO3,country) */
-    if ((st = read_text_file(im, "country_codes/census_country_iso3_mapping_FRBAtl_short.csv",
-                             &text, &len, path, sizeof path, err)) != RTA_OK)
-        goto done;
-    if (sqlite3_prepare_v2(im->db, "UPDATE census_country SET iso3 = ? WHERE code = ?", -1, &ins,
-                           NULL) != SQLITE_OK) {
-        st = db_error(im->db, err, "preparing census iso3");
-        goto done;
-    }
-    rta__csv_init(&c, text, len, path);
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    fc = rta__csv_find(&c, "CTY_CODE");
-    int fi = rta__csv_find(&c, "ISO3");
-    if (fc < 0 || fi < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header must have CTY_CODE,ISO3");
-        goto done;
-    }
-    for (;;) {
-        if ((st = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
-            break;
-        /* Two source rows (e.g. Palestine) name an ISO3 with no Census code: they map nothing. */
-        if (c.fields[fc][0] == '\0')
-            continue;
-        sqlite3_reset(ins);
-        bind_text(ins, 1, c.fields[fi]);
-        sqlite3_bind_int(ins, 2, atoi(c.fields[fc]));
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            st = rta__error(err, RTA_ERR_STORE, path, c.record_line, 0, "%s",
-                            sqlite3_errmsg(im->db));
-            break;
-        }
-        if (sqlite3_changes(im->db) != 1) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, fc + 1,
-                            "Census code %s is not in the Census code table", c.fields[fc]);
-            break;
-        }
-    }
-    if (st != RTA_OK)
-        goto done;
-    sqlite3_finalize(ins);
-    ins = NULL;
-    rta__csv_free(&c);
-    free(text);
-    text = NULL;
-
-    /* EU-27 (CTY_NAME,CTY_CODE), checked by name against the Census table */
-    if ((st = read_text_file(im, "country_codes/eu27_census_codes.csv", &text, &len, path,
-                             sizeof path, err)) != RTA_OK)
-        goto done;
-    if (sqlite3_prepare_v2(im->db,
-                           "UPDATE census_country SET eu27 = 1 WHERE code = ?1 AND (name = ?2 OR name LIKE ?2 || ' %' OR name LIKE ?2 || ',%')", -1,
-                           &ins, NULL) != SQLITE_OK) {
-        st = db_error(im->db, err, "preparing eu27");
-        goto done;
-    }
-    rta__csv_init(&c, text, len, path);
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    fn = rta__csv_find(&c, "CTY_NAME");
-    fc = rta__csv_find(&c, "CTY_CODE");
-    if (fc < 0 || fn < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "header must have CTY_NAME,CTY_CODE");
-        goto done;
-    }
-    for (;;) {
-        if ((st = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
-            break;
-        sqlite3_reset(ins);
-        sqlite3_bind_int(ins, 1, atoi(c.fields[fc]));
-        bind_text(ins, 2, c.fields[fn]);
-        if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_changes(im->db) != 1) {
-            st = rta__error(err, RTA_ERR_PARSE, path, c.record_line, fc + 1,
-                            "EU member %s has Census code %s, but the Census table does not "
-                            "give that code to that name",
-                            c.fields[fn], c.fields[fc]);
-            break;
-        }
+    {
+        static const char *const census_cols[] = {"Code", "Name"};
+        static const char *const iso3_cols[] = {"CTY_CODE", "ISO3"};
+        static const char *const eu_cols[] = {"CTY_NAME", "CTY_CODE"};
+        if ((st = load_csv(im, "country_codes/census_country_codes_budgetlab.csv", census_cols, 2,
+                           "INSERT INTO census_country(code,name) VALUES(?,?)", row_census, err)) !=
+                RTA_OK ||
+            (st = load_csv(im, "country_codes/census_country_iso3_mapping_FRBAtl_short.csv",
+                           iso3_cols, 2, "UPDATE census_country SET iso3 = ? WHERE code = ?",
+                           row_census_iso3, err)) != RTA_OK ||
+            (st = load_csv(im, "country_codes/eu27_census_codes.csv", eu_cols, 2,
+                           "UPDATE census_country SET eu27 = 1 WHERE code = ?1 AND (name = ?2 OR "
+                           "name LIKE ?2 || ' %' OR name LIKE ?2 || ',%')",
+                           row_eu27, err)) != RTA_OK)
+            goto done;
     }
 done:
     sqlite3_finalize(ins);
-    rta__csv_free(&c);
     free(text);
     rta__buf *all[] = {&key, &v, &a2, &a3, &num, &name, &off};
     for (int i = 0; i < 7; i++)
@@ -1018,8 +937,7 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     im.report = report;
     im.next_row_id = 1;
     /* Big pages make the snapshot blob quick to read; only takes effect on a new file. */
-    if ((st = exec(db, "PRAGMA page_size = 65536; PRAGMA journal_mode = DELETE;", err)) !=
-        RTA_OK)
+    if ((st = exec(db, "PRAGMA page_size = 65536; PRAGMA journal_mode = DELETE;", err)) != RTA_OK)
         goto out;
     if ((st = exec(db, "BEGIN IMMEDIATE", err)) != RTA_OK)
         goto out;
@@ -1072,8 +990,7 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     /* The cache file beside the store lets readers map the image without a
      * copy; it is checked against the committed checksum on every load, and
      * a missing or stale cache only means the slower load from the store. */
-    report->snapshot_cached =
-        rta__snapshot_write_cache(db_path, im.image, im.image_size) == RTA_OK;
+    report->snapshot_cached = rta__snapshot_write_cache(db_path, im.image, im.image_size) == RTA_OK;
     report->seconds = now_seconds() - t0;
     goto out;
 rollback:

@@ -184,8 +184,10 @@ size_t rta_unit_normalize_rate(const char *raw, size_t len, int64_t *per, char *
 {
     size_t i = 0, n;
     int64_t count = 1;
-    if (raw == NULL)
+    if (raw == NULL) {
+        raw = "";
         len = 0;
+    }
     /* Leading spaces, currency sign and the slash of "¢/ liter". */
     for (;;) {
         if (i < len && (n = space_at(raw, len, i)) > 0)
@@ -239,10 +241,34 @@ size_t rta_unit_normalize_rate(const char *raw, size_t len, int64_t *per, char *
 
 /* Units the specific rates of the HTS are stated in (canonical spelling). */
 static const char *const rate_units[] = {
-    "kg",      "g",        "t",     "liter", "pf.liter", "each",    "doz.",
-    "pr.",     "gross",    "m",     "m2",    "m3",       "lin. m",  "bbl",
-    "head",    "clean kg", "thousand", "pins",  "line/gross", "jewel", "article",
-    "pack",    "other piece or part", "carat", "cm2", "No.", "doz. prs.", "liters",
+    "kg",
+    "g",
+    "t",
+    "liter",
+    "pf.liter",
+    "each",
+    "doz.",
+    "pr.",
+    "gross",
+    "m",
+    "m2",
+    "m3",
+    "lin. m",
+    "bbl",
+    "head",
+    "clean kg",
+    "thousand",
+    "pins",
+    "line/gross",
+    "jewel",
+    "article",
+    "pack",
+    "other piece or part",
+    "carat",
+    "cm2",
+    "No.",
+    "doz. prs.",
+    "liters",
 };
 
 int rta_unit_is_rate_unit(const char *unit)
@@ -260,10 +286,11 @@ static const struct {
     const char *rate;
     const char *line;
 } same_units[] = {
-    {"each", "No."},        {"head", "No."},         {"article", "No."},
-    {"liter", "liters"},    {"pf.liter", "pf.liters"}, {"pr.", "prs."},
-    {"thousand", "thousands"}, {"clean kg", "cy kg"},  {"jewel", "Jwls."},
-    {"line/gross", "gr.lines"},
+    {"each", "No."},           {"head", "No."},
+    {"article", "No."},        {"liter", "liters"},
+    {"pf.liter", "pf.liters"}, {"pr.", "prs."},
+    {"thousand", "thousands"}, {"clean kg", "cy kg"},
+    {"jewel", "Jwls."},        {"line/gross", "gr.lines"},
 };
 
 int rta_unit_same(const char *rate_unit, const char *line_unit)

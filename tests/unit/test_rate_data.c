@@ -166,8 +166,7 @@ static void cell(tally *t, const char *htsno, const char *column, const char *te
     if (strcmp(column, "special") == 0) {
         st = rta_special_parse(text, len, &sp, &err);
         if (st == RTA_OK) {
-            ok = special_ok(&sp) &&
-                 rta_special_to_json(&sp, text, json, sizeof json) < sizeof json;
+            ok = special_ok(&sp) && rta_special_to_json(&sp, text, json, sizeof json) < sizeof json;
         }
     } else {
         rta_rate r;
@@ -182,8 +181,7 @@ static void cell(tally *t, const char *htsno, const char *column, const char *te
     }
     if (st != RTA_OK) {
         if (t->failures++ < MAX_SHOWN)
-            printf("%s: %s %s: column %ld: %s\n", t->file, htsno, column, err.column,
-                   err.message);
+            printf("%s: %s %s: column %ld: %s\n", t->file, htsno, column, err.column, err.message);
     } else if (!ok) {
         if (t->broken++ < MAX_SHOWN)
             printf("%s: %s %s: \"%s\" parses but breaks an invariant\n", t->file, htsno, column,
@@ -385,8 +383,8 @@ static void test_every_bundled_cell_parses(void **state)
         fail_msg("cannot read the 2024 CSV");
     assert_true(t.cells > before);
 
-    printf("%d revisions + the 2024 CSV: %ld rate cells, %ld unknown shapes, %ld broken\n",
-           nnames, t.cells, t.failures, t.broken);
+    printf("%d revisions + the 2024 CSV: %ld rate cells, %ld unknown shapes, %ld broken\n", nnames,
+           t.cells, t.failures, t.broken);
     printf("2025 basic General: %d shapes;", t.nshapes);
     for (int k = 0; k < RTA_RATE_KIND_COUNT; k++)
         if (t.kinds[k])

@@ -41,7 +41,8 @@ static int setup(void **state)
     rta_error err;
     if (rta_snapshot_load(RTA_TEST_DB, &snap, &err) != RTA_OK) {
         char buf[1024];
-        fprintf(stderr, "cannot load %s: %s\n", RTA_TEST_DB, rta_error_format(&err, buf, sizeof buf));
+        fprintf(stderr, "cannot load %s: %s\n", RTA_TEST_DB,
+                rta_error_format(&err, buf, sizeof buf));
         return -1;
     }
     return 0;
@@ -138,11 +139,13 @@ static void specific_rate_and_chapter_99(void **state)
     /* not yet in the schedule of 2025-01-01, printed from 2025_rev_7 (2025-04-02) */
     assert_int_equal(rta_hts_find(snap, rev_on("2025-01-01"), &c, &l, NULL), RTA_ERR_NOT_FOUND);
     assert_int_equal(rta_hts_find(snap, rev_on("2025-04-05"), &c, &l, NULL), RTA_OK);
-    assert_string_equal(l.rate[RTA_COL_GENERAL], "The duty provided in the applicable subheading + 10%");
+    assert_string_equal(l.rate[RTA_COL_GENERAL],
+                        "The duty provided in the applicable subheading + 10%");
     assert_int_equal(rta_code_parse("9903.02.69", &c, NULL), RTA_OK);
     assert_int_equal(rta_hts_find(snap, rev_on("2025-08-06"), &c, &l, NULL), RTA_ERR_NOT_FOUND);
     assert_int_equal(rta_hts_find(snap, rev_on("2025-08-07"), &c, &l, NULL), RTA_OK);
-    assert_string_equal(l.rate[RTA_COL_GENERAL], "The duty provided in the applicable subheading + 20%");
+    assert_string_equal(l.rate[RTA_COL_GENERAL],
+                        "The duty provided in the applicable subheading + 20%");
 }
 
 static void unknown_codes_get_neighbours(void **state)
