@@ -3,27 +3,34 @@
 # Usage: scripts/demo.sh PATH/TO/rta   (the store is $RTA_DB, default rta.db)
 set -uo pipefail
 RTA=${1:-build/release/rta}
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+rta() { "$RTA" "$@"; }
+export -f rta 2>/dev/null || true
+export RTA
+# step TITLE COMMAND: prints the command as a user would type it, then runs it
+step() {
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"
+  bash -c "rta() { \"\$RTA\" \"\$@\"; }; $2"
+}
 
-step "rta and its store" "$RTA" --version
+step "rta and its store" "rta --version"
 step "The dated US tariff schedule: 45 editions and revisions, each in force until the next" \
-  bash -c "'$RTA' hts revisions | sed -n '1,3p;19,22p;40,46p'"
+  "rta hts revisions | sed -n '1,3p;19,22p;40,46p'"
 step "The Vietnamese cotton T-shirt line on the day the 20% deal took effect (2025-08-07)" \
-  "$RTA" hts show 6109.10.00.12 --date 2025-08-07
+  "rta hts show 6109.10.00.12 --date 2025-08-07"
 step "The same line as JSON (the contract scripts rely on)" \
-  bash -c "'$RTA' hts show 6109.10.00.12 --date 2025-08-07 --json | head -c 700; echo ' ...'"
-step "A specific duty: fresh tomatoes, 3.9 cents per kg" "$RTA" hts show 0702.00.20 --date 2025-03-01
+  "rta hts show 6109.10.00.12 --date 2025-08-07 --json | head -c 600; echo ' ...'"
+step "A specific duty: fresh tomatoes, 3.9 cents per kg" "rta hts show 0702.00.20 --date 2025-03-01"
 step "Chapter 99 headings are lines too: the 10% reciprocal baseline of April 2025" \
-  "$RTA" hts show 9903.01.25 --date 2025-04-05
-step "Viet Nam's 46% heading (Annex I), printed in revision 2025_rev_8" \
-  "$RTA" hts show 9903.01.72 --revision 2025_rev_8
-step "Codes in any form: 6109.10 is an HS 2022 subheading" "$RTA" code 6109.10
+  "rta hts show 9903.01.25 --date 2025-04-05"
+step "Viet Nam's 46% heading (EO 14257 Annex I), as printed in revision 2025_rev_8" \
+  "rta hts show 9903.01.72 --revision 2025_rev_8"
+step "Codes in any form: 6109.10 is an HS 2022 subheading" "rta code 6109.10"
 step "An HS subheading that is not itself a US line lists the lines under it" \
-  "$RTA" hts show 851713 --date 2025-06-01
-step "Search descriptions" "$RTA" hts search smartphones --limit 5 --date 2025-06-01
+  "rta hts show 851713 --date 2025-06-01"
+step "Search descriptions" "rta hts search smartphones --limit 5 --date 2025-06-01"
 step "A typo gets the nearest lines, not silence (exit status 1)" \
-  "$RTA" hts show 6109.10.00.99 --date 2025-08-07
+  "rta hts show 6109.10.00.99 --date 2025-08-07"
 step "Every rate text understood: parse coverage of every edition and revision" \
-  "$RTA" hts rates --stats
+  "rta hts rates --stats"
 echo
 echo "Next in the tour (open issues): dated duty stacks, the reciprocal formula, rules of origin."

@@ -84,9 +84,10 @@ typedef struct rta_hts_hit {
 } rta_hts_hit;
 
 /* Lines (8 or 10 digits) of the revision whose description path matches the
- * words of query (case-insensitive; every word must match somewhere in the
- * path; words in the line's own description score higher). Best first, ties
- * in code order. Returns the number written (<= max). */
+ * words of query (case-insensitive, at the start of a word; every word must
+ * match somewhere in the path; a word in the line's own description scores 5,
+ * in its parent 3, grandparent 2, higher up 1). Best first; ties go to the
+ * shorter description, then code order. Returns the number written (<= max). */
 int rta_hts_search(const rta_snapshot *snap, int revision, const char *query, rta_hts_hit *out,
                    int max);
 

@@ -23,7 +23,10 @@ extern "C" {
 
 typedef struct rta_snapshot rta_snapshot;
 
-/* Opens the store at db_path read-only and loads its snapshot image.
+/* Opens the store at db_path for reading (query_only; read-write at the file
+ * level when allowed, so a journal left by a killed import is rolled back)
+ * and loads its snapshot image (from the cache file DB.snapshot when it is
+ * the committed image, else from the store).
  * Free with rta_snapshot_free. */
 rta_status rta_snapshot_load(const char *db_path, rta_snapshot **out, rta_error *err);
 

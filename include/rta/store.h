@@ -67,7 +67,8 @@ typedef struct rta_import_report {
 rta_status rta_store_import(const char *db_path, const rta_import_options *options,
                             rta_import_report *report, rta_error *err);
 
-/* Reads a meta value ("imported_at", "rta_version", "data_checksum") into buf.
+/* Reads a meta value ("imported_at", "rta_version", "data_dir",
+ * "snapshot_checksum") into buf.
  * RTA_ERR_NOT_FOUND if absent. */
 rta_status rta_store_meta(rta_store *store, const char *key, char *buf, size_t size,
                           rta_error *err);

@@ -25,6 +25,8 @@ static const char help_hts[] =
     "until the next one; --date picks the revision in force (default: today).\n"
     "CODE may be written 6109.10.00.12, 6109100012, 610910, 6109.10 or 6109.\n";
 
+static void json_str(const char *s);
+
 typedef struct when {
     const char *date;
     const char *revision;
@@ -104,8 +106,7 @@ static void print_rate_detail(const char *text, int special)
         if (p->kind == RTA_PART_AD_VALOREM)
             printf(" ad valorem %lld millionths", (long long)p->ad_valorem_millionths);
         else
-            printf(" %lld micro-USD per %s%s", (long long)p->micro_usd, p->per > 1 ? "" : "",
-                   p->unit);
+            printf(" %lld micro-USD per %s", (long long)p->micro_usd, p->unit);
         if (p->per > 1)
             printf(" (per %lld)", (long long)p->per);
         if (p->basis[0])
@@ -191,18 +192,11 @@ static int not_a_line(const rta_snapshot *snap, int rev, const rta_code *code, i
             printf("{\"code\":\"%s\",\"level\":\"%s\",\"in_hts\":false,\"revision\":\"%s\"",
                    code->digits, rta_code_level_name(code->len), r.name);
             if (have_hs) {
-                char *d = NULL;
                 printf(",\"description\":");
-                /* quote via the library's JSON of nothing: keep it simple and safe */
-                putchar('"');
-                for (d = (char *)e.description; *d; d++) {
-                    if (*d == '"' || *d == '\\')
-                        putchar('\\');
-                    if ((unsigned char)*d >= 0x20)
-                        putchar(*d);
-                }
-                printf("\",\"hs2022\":{\"code\":\"%s\",\"section\":\"%s\"}", e.code.digits,
-                       e.section);
+                json_str(e.description);
+                printf(",\"hs2022\":{\"code\":\"%s\",\"section\":", e.code.digits);
+                json_str(e.section);
+                printf("}");
             }
             printf(",\"lines\":[");
             for (long i = 0; i < max; i++)
@@ -575,8 +569,8 @@ static int hts_revisions(cli *c, int argc, char **argv)
             json_str(r.note);
             printf("}");
         } else {
-            printf("%-12s %s .. %-10s %6ld rows  %s%s%.70s\n", r.name, d1, d2[0] ? d2 : "", r.rows,
-                   d3[0] ? "policy " : "", d3[0] ? d3 : "", d3[0] ? "  " : "");
+            printf("%-12s %s .. %-10s %6ld rows  %s%s%s%.70s\n", r.name, d1, d2[0] ? d2 : "",
+                   r.rows, d3[0] ? "policy " : "", d3, d3[0] ? "  " : "", r.note);
         }
     }
     if (json)

@@ -66,6 +66,7 @@ int cmd_import(cli *c, int argc, char **argv)
     }
     if (data == NULL || data[0] == '\0')
         data = access("data/hts/revisions.csv", R_OK) == 0 ? "data" : RTA_DEFAULT_DATA_DIR;
+    int existed = access(c->db, F_OK) == 0;
     prog_state ps = {0};
     ps.tty = !quiet && isatty(2);
     rta_import_options opt = {data, on_progress, &ps};
@@ -76,7 +77,10 @@ int cmd_import(cli *c, int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (st != RTA_OK) {
         cli_fail(&err);
-        fprintf(stderr, "rta: import failed; %s was left as it was\n", c->db);
+        if (existed)
+            fprintf(stderr, "rta: import failed; %s was left as it was\n", c->db);
+        else
+            fprintf(stderr, "rta: import failed; nothing was imported into %s\n", c->db);
         return EXIT_FAIL;
     }
     if (!quiet)

@@ -314,8 +314,9 @@ int rta_hts_search(const rta_snapshot *snap, int revision, const char *query, rt
         if (nout < max)
             nout++;
     }
+    /* back to the word score: score * 1000 - len (1 <= len <= 999) rounds up to score */
     for (int i = 0; i < nout; i++)
-        out[i].score /= 1000;
+        out[i].score = (out[i].score + 999) / 1000;
     return nout;
 }
 

@@ -85,9 +85,12 @@ static rta_status read_units_array(rta__json *j, json_row_bufs *b, rta_error *er
     b->units.len = 0;
     rta__buf_puts(&b->units, "[");
     int count = 0;
-    if (rta__json_peek(j) == 'n')
-        return rta__json_skip(j, err) == RTA_OK ? (rta__buf_puts(&b->units, "]"), RTA_OK)
-                                                : err->code;
+    if (rta__json_peek(j) == 'n') {
+        rta_status st = rta__json_skip(j, err);
+        if (st == RTA_OK)
+            rta__buf_puts(&b->units, "]");
+        return st;
+    }
     rta_status st = rta__json_expect(j, '[', err);
     if (st != RTA_OK)
         return st;

@@ -253,6 +253,11 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
         if (r == NULL)
             NOMEM();
         int64_t id = sqlite3_column_int64(q, 0);
+        if (id <= 0 || id > max_rev_id) {
+            st = rta__error(err, RTA_ERR_STORE, "hts_revision", 0, 0, "bad revision id %lld",
+                            (long long)id);
+            goto done;
+        }
         rev_pos[id] = (int64_t)revs.len - 1;
         r->name = ADD(col_text(q, 1));
         r->edition = (uint16_t)sqlite3_column_int(q, 2);
@@ -297,6 +302,10 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
             NOMEM();
         uint32_t idx = (uint32_t)rows.len - 1;
         int64_t id = sqlite3_column_int64(q, 0);
+        if (id <= 0 || id > max_row_id) {
+            st = rta__error(err, RTA_ERR_STORE, "hts_row", 0, 0, "bad row id %lld", (long long)id);
+            goto done;
+        }
         row_index[id] = idx;
         const char *code = col_text(q, 1);
         r->key = 0;
@@ -339,6 +348,10 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
             if (slot == NULL)
                 NOMEM();
             *slot = ADD(tmp.data);
+            if (r->units_count == UINT8_MAX) {
+                st = rta__error(err, RTA_ERR_STORE, "hts_row", id, 0, "more than 255 units");
+                goto done;
+            }
             r->units_count++;
         }
         for (int c = 0; c < 3; c++)
@@ -483,7 +496,8 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
     }
     sqlite3_finalize(q);
     q = NULL;
-    if ((st = prep(db, "SELECT code, section, description FROM hs_code", &q, err)) != RTA_OK)
+    if ((st = prep(db, "SELECT code, section, description FROM hs_code ORDER BY code", &q, err)) !=
+        RTA_OK)
         goto done;
     while (sqlite3_step(q) == SQLITE_ROW) {
         snap_hs *h = vec_push(&hs);
@@ -505,7 +519,7 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
                    "SELECT c.iso2, c.iso3, coalesce(c.numeric, 0), c.name,"
                    " (SELECT min(code) FROM census_country k WHERE k.iso3 = c.iso3),"
                    " coalesce((SELECT max(eu27) FROM census_country k WHERE k.iso3 = c.iso3), 0)"
-                   " FROM country c",
+                   " FROM country c ORDER BY c.iso2",
                    &q, err)) != RTA_OK)
         goto done;
     while (sqlite3_step(q) == SQLITE_ROW) {

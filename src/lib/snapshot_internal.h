@@ -38,7 +38,7 @@ typedef struct snap_header {
     uint32_t version;
     uint32_t nsections;
     uint64_t total;
-    uint64_t checksum; /* FNV-1a of everything after the header */
+    uint64_t checksum; /* word-wise multiply-xor hash of everything after the header */
     struct {
         uint64_t offset;
         uint64_t size;
@@ -105,7 +105,7 @@ typedef struct snap_country {
 struct rta_snapshot {
     void *image; /* owned, 8-byte aligned */
     size_t size;
-    int mapped; /* image is an anonymous mapping (munmap) rather than malloc'ed */
+    int mapped; /* image is a mapping (anonymous, or of the cache file): munmap, not free */
     const char *strings;
     size_t nstrings;
     const snap_rev *revs;

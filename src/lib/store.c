@@ -68,6 +68,9 @@ static const char *const migrations[] = {
     "  format_version INTEGER NOT NULL, bytes INTEGER NOT NULL, data BLOB NOT NULL) STRICT;",
 };
 
+_Static_assert(sizeof migrations / sizeof migrations[0] == RTA_SCHEMA_VERSION,
+               "one migration step per schema version");
+
 static rta_status db_error(sqlite3 *db, rta_error *err, const char *what)
 {
     return rta__error(err, RTA_ERR_STORE, sqlite3_db_filename(db, "main"), 0, 0, "%s: %s", what,
@@ -238,7 +241,8 @@ typedef struct importer {
     const char *file; /* for errors */
     rta_import_report *report;
     rta__buf key;
-    void *image; /* the snapshot image, kept for the cache file */
+    int csv_col[8]; /* load_csv: file column of each requested field */
+    void *image;    /* the snapshot image, kept for the cache file */
     size_t image_size;
 } importer;
 
@@ -608,6 +612,9 @@ done:
 typedef rta_status (*csv_row_fn)(importer *im, sqlite3_stmt *st, char **f, const char *path,
                                  long line, rta_error *err);
 
+/* The 1-based file column of field k of the current load_csv record. */
+#define COL(k) (im->csv_col[(k)])
+
 static rta_status load_csv(importer *im, const char *rel, const char *const *cols, int ncols,
                            const char *sql, csv_row_fn fn, rta_error *err)
 {
@@ -639,6 +646,7 @@ static rta_status load_csv(importer *im, const char *rel, const char *const *col
         if ((res = rta__csv_next(&c, &got, err)) != RTA_OK || !got)
             break;
         for (int i = 0; i < ncols; i++) {
+            im->csv_col[i] = ci[i] + 1;
             if (ci[i] >= c.nfields) {
                 res = rta__error(err, RTA_ERR_PARSE, path, c.record_line, ci[i] + 1,
                                  "missing field \"%s\"", cols[i]);
@@ -658,7 +666,7 @@ done:
     return res;
 }
 
-/* Steps a bound statement; `skip` (from a row function) means nothing to store. */
+/* Steps a bound statement, naming file and line on failure. */
 static rta_status step(importer *im, sqlite3_stmt *st, const char *path, long line, rta_error *err)
 {
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -682,7 +690,7 @@ static rta_status row_hs(importer *im, sqlite3_stmt *st, char **f, const char *p
         return RTA_OK;
     rta_code hc;
     if (rta_code_parse(f[1], &hc, NULL) != RTA_OK || hc.len > 6 || atoi(f[4]) != hc.len)
-        return rta__error(err, RTA_ERR_PARSE, path, line, 2,
+        return rta__error(err, RTA_ERR_PARSE, path, line, COL(1),
                           "hscode \"%s\" is not a %s-digit HS code", f[1], f[4]);
     bind_text(st, 1, hc.digits);
     sqlite3_bind_int(st, 2, hc.len);
@@ -690,7 +698,8 @@ static rta_status row_hs(importer *im, sqlite3_stmt *st, char **f, const char *p
         sqlite3_bind_null(st, 3);
     else
         bind_text(st, 3, f[3]);
-    bind_text(st, 4, f[0]);
+    /* UN Comtrade's pseudo-codes 99, 9999, 999999 carry section "TOTAL": no section */
+    bind_text(st, 4, strcmp(f[0], "TOTAL") == 0 ? "" : f[0]);
     bind_text(st, 5, f[2]);
     im->report->hs_codes++;
     return step(im, st, path, line, err);
@@ -703,7 +712,7 @@ static rta_status row_census(importer *im, sqlite3_stmt *st, char **f, const cha
     char *end;
     long code = strtol(f[0], &end, 10);
     if (*end || code <= 0 || code > 9999)
-        return rta__error(err, RTA_ERR_PARSE, path, line, 1,
+        return rta__error(err, RTA_ERR_PARSE, path, line, COL(0),
                           "Census code \"%s\" is not a 4-digit number", f[0]);
     sqlite3_bind_int(st, 1, (int)code);
     bind_text(st, 2, f[1]);
@@ -721,7 +730,7 @@ static rta_status row_census_iso3(importer *im, sqlite3_stmt *st, char **f, cons
     sqlite3_bind_int(st, 2, atoi(f[0]));
     rta_status res = step(im, st, path, line, err);
     if (res == RTA_OK && sqlite3_changes(im->db) != 1)
-        return rta__error(err, RTA_ERR_PARSE, path, line, 1,
+        return rta__error(err, RTA_ERR_PARSE, path, line, COL(0),
                           "Census code %s is not in the Census code table", f[0]);
     return res;
 }
@@ -734,7 +743,7 @@ static rta_status row_eu27(importer *im, sqlite3_stmt *st, char **f, const char 
     bind_text(st, 2, f[0]);
     rta_status res = step(im, st, path, line, err);
     if (res == RTA_OK && sqlite3_changes(im->db) != 1)
-        return rta__error(err, RTA_ERR_PARSE, path, line, 2,
+        return rta__error(err, RTA_ERR_PARSE, path, line, COL(1),
                           "EU member %s has Census code %s, but the Census table does not give "
                           "that code to that name",
                           f[0], f[1]);
@@ -907,6 +916,20 @@ static rta_status put_meta(sqlite3 *db, const char *key, const char *value, rta_
     return rc == SQLITE_DONE ? RTA_OK : db_error(db, err, "storing meta");
 }
 
+static rta_status check_foreign_keys(sqlite3 *db, rta_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK)
+        return db_error(db, err, "checking references");
+    rta_status st = RTA_OK;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        st = rta__error(err, RTA_ERR_STORE, (const char *)sqlite3_column_text(q, 0),
+                        sqlite3_column_int64(q, 1), 0, "row refers to a missing row of %s",
+                        sqlite3_column_text(q, 2));
+    sqlite3_finalize(q);
+    return st;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -918,8 +941,11 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
                             rta_import_report *report, rta_error *err)
 {
     rta_import_report local;
+    rta_error local_err;
     if (report == NULL)
         report = &local;
+    if (err == NULL)
+        err = &local_err; /* internal steps may read err->code */
     memset(report, 0, sizeof *report);
     if (options == NULL || options->data_dir == NULL)
         return rta__error(err, RTA_ERR_INVALID, "<import>", 0, 0, "no data directory given");
@@ -971,6 +997,10 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     if ((st = import_hs(&im, err)) != RTA_OK)
         goto rollback;
     if ((st = import_hts(&im, err)) != RTA_OK)
+        goto rollback;
+    /* References are checked once over the whole import rather than per row
+     * (per-row enforcement makes the bulk delete quadratic). */
+    if ((st = check_foreign_keys(db, err)) != RTA_OK)
         goto rollback;
     if ((st = store_image(&im, err)) != RTA_OK)
         goto rollback;

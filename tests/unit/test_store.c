@@ -9,8 +9,9 @@
  * 6109.10.00.12 "Men's (338)" in doz. and kg under "Men's or boys':" /
  * "Other T-shirts:"; 0702.00.20 General 3.9¢/kg; 9903.01.25 "+ 10%"
  * (EO 14257 baseline); 9903.02.69 "+ 20%" (EO 14326, Viet Nam) from
- * 2025_rev_18. HS 2022 counts (WCO): 97 chapters incl. 99, 1,229 headings,
- * 5,613 subheadings.
+ * 2025_rev_18. HS 2022 counts as bundled (UN Comtrade H6: the WCO's 96
+ * chapters plus Comtrade's 99 with its pseudo-codes 9999 and 999999):
+ * 97 chapters, 1,229 headings, 5,613 subheadings.
  */
 #include <setjmp.h>
 #include <stdarg.h>
