@@ -32,5 +32,21 @@ step "A typo gets the nearest lines, not silence (exit status 1)" \
   "rta hts show 6109.10.00.99 --date 2025-08-07"
 step "Every rate text understood: parse coverage of every edition and revision" \
   "rta hts rates --stats"
+step "What a Vietnamese cotton T-shirt pays, every change from 2025-01-01 to today (on \$10,000)" \
+  "rta timeline --origin VN --hts 6109.10.00.12 --qty 100,50"
+step "One entry on the day the 20% took effect, line by line as on an entry summary" \
+  "rta duty --date 2025-08-07 --origin VN --hts 6109.10.00.12 --value 10000 --qty 100,50"
+step "The same entry found transshipped: 40% in lieu of 20% (EO 14326)" \
+  "rta duty --date 2025-08-07 --origin VN --hts 6109.10.00.12 --value 10000 --qty 100,50 --transshipped"
+step "A steel derivative (door fittings) with \$4,000 of steel: 232 on the steel, reciprocal on the rest" \
+  "rta duty --date 2025-09-01 --origin VN --hts 8302.41.60.45 --value 10000 --steel 4000"
+step "Its timeline (declared steel content 40% of value)" \
+  "rta timeline --origin VN --hts 8302.41.60.45 --steel 4000"
+step "A smartphone: exempt from the reciprocal duty (electronics memorandum of 2025-04-11)" \
+  "rta timeline --origin VN --hts 8517.13.00.00"
+step "Why: every measure considered, with its source row (excerpt)" \
+  "rta duty --date 2025-04-09 --origin VN --hts 8517.13.00.00 --value 10000 --explain | grep -E 'recip-(base|vn)|s122|fl-vn'"
+step "A batch (CSV in, CSV out) and the IEEPA refund view" \
+  "printf 'entry_id,date,hts,origin,value,qty1,qty2\\nA1,2025-04-09,6109.10.00.12,VN,10000,100,50\\nA2,2025-09-01,6109.10.00.12,CN,5000,50,25\\nA3,2026-03-02,6109.10.00.12,VN,10000,100,50\\n' > /tmp/rta-demo.csv; rta duty --batch /tmp/rta-demo.csv; rta refund --batch /tmp/rta-demo.csv"
 echo
-echo "Next in the tour (open issues): dated duty stacks, the reciprocal formula, rules of origin."
+echo "Next in the tour (open issues): the reciprocal formula, rules of origin, the negotiation workbench."

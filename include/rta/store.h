@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes and reads. */
-#define RTA_SCHEMA_VERSION 1
+#define RTA_SCHEMA_VERSION 2
 
 typedef struct rta_store rta_store;
 
@@ -51,15 +51,17 @@ typedef struct rta_import_options {
 } rta_import_options;
 
 typedef struct rta_import_report {
-    int revisions;         /* HTS editions and revisions imported */
-    long rows_read;        /* HTS rows read over all revisions */
-    long distinct_rows;    /* distinct row versions kept */
-    long hs_codes;         /* HS 2022 chapters, headings, subheadings */
-    long countries;        /* ISO 3166-1 entries */
-    long census_countries; /* Census country codes */
-    long snapshot_bytes;   /* size of the snapshot image */
-    int snapshot_cached;   /* 1 if the cache file DB.snapshot was written */
-    double seconds;        /* wall time */
+    int revisions;             /* HTS editions and revisions imported */
+    long rows_read;            /* HTS rows read over all revisions */
+    long distinct_rows;        /* distinct row versions kept */
+    long hs_codes;             /* HS 2022 chapters, headings, subheadings */
+    long countries;            /* ISO 3166-1 entries */
+    long census_countries;     /* Census country codes */
+    long measures;             /* rows of data/measures/measures.csv */
+    long product_list_entries; /* rows of the files in data/measures/lists/ */
+    long snapshot_bytes;       /* size of the snapshot image */
+    int snapshot_cached;       /* 1 if the cache file DB.snapshot was written */
+    double seconds;            /* wall time */
 } rta_import_report;
 
 /* Imports data_dir into the store at db_path (created if missing), replacing

@@ -37,5 +37,8 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
 int cmd_import(cli *c, int argc, char **argv);
 int cmd_hts(cli *c, int argc, char **argv);
 int cmd_code(cli *c, int argc, char **argv);
+int cmd_duty(cli *c, int argc, char **argv);
+int cmd_refund(cli *c, int argc, char **argv);
+int cmd_timeline(cli *c, int argc, char **argv);
 
 #endif

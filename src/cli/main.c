@@ -27,6 +27,11 @@ static const char usage_text[] =
     "  hts rates --stats      rate-text parse coverage of every revision\n"
     "  hts revisions          the dated revisions in the store\n"
     "  code CODE              normalise an HS/HTS code: level, parent, HS 2022 text\n"
+    "  duty --date D --origin CC --hts CODE --value USD\n"
+    "                         the duty an entry pays, line by line (--batch for CSV)\n"
+    "  refund --batch FILE    the IEEPA duties paid per entry (refundable)\n"
+    "  timeline --origin CC --hts CODE\n"
+    "                         every date the duty stack of a product changed\n"
     "\n"
     "options:\n"
     "  --db PATH              the store (default: $RTA_DB, else ./rta.db)\n"
@@ -138,5 +143,11 @@ int main(int argc, char **argv)
         return cmd_hts(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "code") == 0)
         return cmd_code(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "duty") == 0)
+        return cmd_duty(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "refund") == 0)
+        return cmd_refund(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "timeline") == 0)
+        return cmd_timeline(&c, sub_argc, sub_argv);
     return cli_usage(NULL, "unknown command \"%s\"", cmd);
 }

@@ -148,6 +148,10 @@ uint64_t rta__snapshot_image_checksum(const void *image, size_t size);
 /* Writes image atomically to "<db_path>.snapshot" (temp file, fsync, rename). */
 rta_status rta__snapshot_write_cache(const char *db_path, const void *image, size_t size);
 
+/* Creates or migrates the schema of an open database (used by fuzz targets
+ * on in-memory databases). */
+rta_status rta__store_migrate(sqlite3 *db, rta_error *err);
+
 /* The SQLite handle of a store (borrowed). */
 sqlite3 *rta__store_db(rta_store *store);
 

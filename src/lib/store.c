@@ -15,6 +15,7 @@
 #include "json.h"
 #include "rta/code.h"
 #include "rta/date.h"
+#include "measure_internal.h"
 #include "snapshot_internal.h"
 
 #include <sqlite3.h>
@@ -66,6 +67,23 @@ static const char *const migrations[] = {
     "  eu27 INTEGER NOT NULL DEFAULT 0) STRICT;"
     "CREATE TABLE snapshot_image(id INTEGER PRIMARY KEY CHECK(id = 1),"
     "  format_version INTEGER NOT NULL, bytes INTEGER NOT NULL, data BLOB NOT NULL) STRICT;",
+    /* 1 -> 2: the dated measures of the duty engine (data/measures/) */
+    "CREATE TABLE measure(id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, line INTEGER NOT NULL,"
+    "  authority TEXT NOT NULL CHECK(authority IN ('mfn','s232','s301','ieepa_recip',"
+    "  'ieepa_fentanyl','s122','other')), heading TEXT NOT NULL, origins TEXT NOT NULL,"
+    "  products TEXT NOT NULL, except_products TEXT NOT NULL, rate_millionths INTEGER NOT NULL,"
+    "  method TEXT NOT NULL CHECK(method IN ('add','floor','column2')), grp TEXT NOT NULL,"
+    "  priority INTEGER NOT NULL, condition TEXT NOT NULL, base TEXT NOT NULL,"
+    "  excluded_by TEXT NOT NULL, date_from TEXT NOT NULL, date_to TEXT, collect_to TEXT,"
+    "  transit_loaded_before TEXT, transit_entered_before TEXT,"
+    "  certainty TEXT NOT NULL CHECK(certainty IN ('high','medium')), source TEXT NOT NULL,"
+    "  note TEXT NOT NULL) STRICT;"
+    "CREATE TABLE product_list(name TEXT NOT NULL, seq INTEGER NOT NULL, hts TEXT NOT NULL,"
+    "  date_from TEXT, date_to TEXT, note TEXT NOT NULL, PRIMARY KEY(name, seq)) STRICT,"
+    "  WITHOUT ROWID;"
+    "CREATE TABLE fee(seq INTEGER PRIMARY KEY, fee TEXT NOT NULL CHECK(fee IN ('mpf','hmf')),"
+    "  rate_millionths INTEGER NOT NULL, min_cents INTEGER, max_cents INTEGER,"
+    "  modes TEXT NOT NULL, date_from TEXT NOT NULL, date_to TEXT, source TEXT NOT NULL) STRICT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == RTA_SCHEMA_VERSION,
@@ -122,6 +140,12 @@ static rta_status migrate(sqlite3 *db, int *version, rta_error *err)
     }
     *version = v;
     return RTA_OK;
+}
+
+rta_status rta__store_migrate(sqlite3 *db, rta_error *err)
+{
+    int version = 0;
+    return migrate(db, &version, err);
 }
 
 rta_status rta_store_open(const char *path, int mode, rta_store **out, rta_error *err)
@@ -975,7 +999,8 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
                    "DELETE FROM snapshot_image; DELETE FROM hts_revision_row;"
                    "DELETE FROM hts_footnote; DELETE FROM hts_row; DELETE FROM hts_revision;"
                    "DELETE FROM hs_code; DELETE FROM hs_section; DELETE FROM country;"
-                   "DELETE FROM census_country; DELETE FROM source_file; DELETE FROM meta;",
+                   "DELETE FROM census_country; DELETE FROM source_file; DELETE FROM meta;"
+                   "DELETE FROM measure; DELETE FROM product_list; DELETE FROM fee;",
                    err)) != RTA_OK)
         goto rollback;
     if (sqlite3_prepare_v2(db,
@@ -997,6 +1022,10 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     if ((st = import_hs(&im, err)) != RTA_OK)
         goto rollback;
     if ((st = import_hts(&im, err)) != RTA_OK)
+        goto rollback;
+    progress(&im, "measures", 0, 0);
+    if ((st = rta__import_measures(db, options->data_dir, &report->measures,
+                                   &report->product_list_entries, err)) != RTA_OK)
         goto rollback;
     /* References are checked once over the whole import rather than per row
      * (per-row enforcement makes the bulk delete quadratic). */

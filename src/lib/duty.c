@@ -1,0 +1,1374 @@
+/*
+ * duty.c - the dated US duty stack of one entry, as one generic loop over rows.
+ *
+ * Why: see rta/duty.h. Every rule of 2025-2026 is a row of data/measures/;
+ * this file knows only the row semantics documented in
+ * data/measures/README.md: in force on the date, origin and product scope
+ * with exemptions, groups whose highest priority replaces the others, the
+ * Section 232 exclusions and content bases, floors, in-transit rules. If a
+ * case seems to need `if (origin == VN)` here, the data model is missing a
+ * column.
+ */
+#include "rta/duty.h"
+
+#include "duty_internal.h"
+
+#include "json.h"
+#include "measure_internal.h"
+#include "rta/unit.h"
+#include "rta/hts.h"
+#include "rta/nomenclature.h"
+#include "rta/rate.h"
+#include "snapshot_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SEL_ALL = 0, SEL_PREFIX = 1, SEL_LIST = 2 };
+enum { METHOD_ADD = 0, METHOD_FLOOR = 1, METHOD_COLUMN2 = 2 };
+enum { COND_NONE = 0, COND_TRANSSHIPPED = 1, COND_NOT_USMCA = 2 };
+enum {
+    BASE_VALUE = 1,
+    BASE_STEEL = 2,
+    BASE_ALUMINUM = 4,
+    BASE_COPPER = 8,
+    BASE_LESS_US = 16,
+    BASE_LESS_232 = 32
+};
+
+typedef struct sel {
+    int kind;
+    int len;
+    char digits[12];
+    int list;
+} sel;
+
+typedef struct measure {
+    char *id, *heading, *source, *note, *group_name;
+    long line;
+    rta_authority auth;
+    int origin_all;
+    unsigned char *origin_in; /* per snapshot country index */
+    sel *prod, *exc;
+    int nprod, nexc;
+    int64_t rate;
+    int method, group, priority, cond, medium;
+    unsigned base;
+    int excl_s232;
+    int *excl;
+    int nexcl;
+    rta_day from, to, collect_to;
+    int has_to, has_collect, has_transit;
+    rta_day t_loaded, t_entered;
+} measure;
+
+typedef struct list_entry {
+    char hts[12];
+    int len;
+    rta_day from, to;
+} list_entry;
+
+typedef struct plist {
+    char *name;
+    list_entry *e;
+    int n;
+} plist;
+
+typedef struct fee_row {
+    int is_mpf;
+    int64_t rate, min, max;
+    int has_min, has_max;
+    unsigned modes; /* bit per rta_transport */
+    rta_day from, to;
+    int has_to;
+    char *source;
+} fee_row;
+
+struct rta_duty {
+    const rta_snapshot *snap;
+    measure *m;
+    int nm;
+    plist *lists;
+    int nlists;
+    fee_row *fees;
+    int nfees;
+    int ngroups;
+};
+
+static const char *const auth_names[RTA_AUTH_COUNT] = {
+    "mfn", "special", "column2", "s232", "s301", "ieepa_recip", "ieepa_fentanyl", "s122", "other"};
+
+const char *rta_authority_name(rta_authority a)
+{
+    return (unsigned)a < RTA_AUTH_COUNT ? auth_names[a] : "other";
+}
+
+static rta_authority auth_from(const char *s)
+{
+    if (strcmp(s, "mfn") == 0)
+        return RTA_AUTH_MFN;
+    for (int i = 0; i < RTA_AUTH_COUNT; i++)
+        if (strcmp(s, auth_names[i]) == 0)
+            return (rta_authority)i;
+    return RTA_AUTH_OTHER;
+}
+
+/* ------------------------------------------------------------ loading */
+
+static const char *text_or_empty(sqlite3_stmt *q, int i)
+{
+    const unsigned char *t = sqlite3_column_text(q, i);
+    return t ? (const char *)t : "";
+}
+
+static int day_of(const char *s, rta_day *out)
+{
+    return s[0] && rta_date_parse(s, out, NULL) == RTA_OK;
+}
+
+static int country_index(const rta_snapshot *s, const char *iso2)
+{
+    size_t lo = 0, hi = s->ncountries;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->countries[mid].iso2, iso2);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int find_list(const rta_duty *d, const char *name)
+{
+    for (int i = 0; i < d->nlists; i++)
+        if (strcmp(d->lists[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_sels(rta_duty *d, const char *text, sel **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    int cap = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, " ");
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            sel *ns = realloc(*out, (size_t)cap * sizeof *ns);
+            if (ns == NULL)
+                return -1;
+            *out = ns;
+        }
+        sel *s = &(*out)[(*n)++];
+        memset(s, 0, sizeof *s);
+        if (len == 1 && *p == '*') {
+            s->kind = SEL_ALL;
+        } else if (*p == '@') {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(len - 1), p + 1);
+            s->kind = SEL_LIST;
+            s->list = find_list(d, name);
+            if (s->list < 0)
+                return -1;
+        } else {
+            s->kind = SEL_PREFIX;
+            s->len = (int)(len > 10 ? 10 : len);
+            memcpy(s->digits, p, (size_t)s->len);
+        }
+        p += len;
+    }
+    return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const list_entry *x = a, *y = b;
+    int c = strcmp(x->hts, y->hts);
+    return c ? c : (x->from > y->from) - (x->from < y->from);
+}
+
+static rta_status load_lists(rta_duty *d, sqlite3 *db, rta_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name, hts, date_from, date_to FROM product_list "
+                           "ORDER BY name, seq",
+                           -1, &q, NULL) != SQLITE_OK)
+        return rta__error(err, RTA_ERR_STORE, "product_list", 0, 0, "%s", sqlite3_errmsg(db));
+    int cap_lists = 0;
+    int cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *name = text_or_empty(q, 0);
+        plist *l = d->nlists ? &d->lists[d->nlists - 1] : NULL;
+        if (l == NULL || strcmp(l->name, name) != 0) {
+            if (d->nlists == cap_lists) {
+                cap_lists = cap_lists ? cap_lists * 2 : 16;
+                plist *nl = realloc(d->lists, (size_t)cap_lists * sizeof *nl);
+                if (nl == NULL)
+                    goto nomem;
+                d->lists = nl;
+            }
+            l = &d->lists[d->nlists++];
+            memset(l, 0, sizeof *l);
+            l->name = rta__strdup(name);
+            if (l->name == NULL)
+                goto nomem;
+            cap = 0;
+        }
+        if (l->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            list_entry *ne = realloc(l->e, (size_t)cap * sizeof *ne);
+            if (ne == NULL)
+                goto nomem;
+            l->e = ne;
+        }
+        list_entry *e = &l->e[l->n++];
+        snprintf(e->hts, sizeof e->hts, "%s", text_or_empty(q, 1));
+        e->len = (int)strlen(e->hts);
+        if (!day_of(text_or_empty(q, 2), &e->from))
+            e->from = INT32_MIN;
+        if (!day_of(text_or_empty(q, 3), &e->to))
+            e->to = INT32_MAX;
+    }
+    sqlite3_finalize(q);
+    for (int i = 0; i < d->nlists; i++)
+        qsort(d->lists[i].e, (size_t)d->lists[i].n, sizeof(list_entry), cmp_entry);
+    return RTA_OK;
+nomem:
+    sqlite3_finalize(q);
+    return rta__error(err, RTA_ERR_NOMEM, "product_list", 0, 0, "out of memory");
+}
+
+static int group_id(rta_duty *d, char **names, const char *g)
+{
+    if (g[0] == '\0')
+        return -1;
+    for (int i = 0; i < d->ngroups; i++)
+        if (strcmp(names[i], g) == 0)
+            return i;
+    names[d->ngroups] = rta__strdup(g);
+    return d->ngroups++;
+}
+
+static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, line, authority, heading, origins, products, "
+                           "except_products, rate_millionths, method, grp, priority, condition, "
+                           "base, excluded_by, date_from, date_to, collect_to, "
+                           "transit_loaded_before, transit_entered_before, certainty, source, note "
+                           "FROM measure ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK)
+        return rta__error(err, RTA_ERR_STORE, "measure", 0, 0, "%s", sqlite3_errmsg(db));
+    int count = 0;
+    while (sqlite3_step(q) == SQLITE_ROW)
+        count++;
+    sqlite3_reset(q);
+    d->m = calloc((size_t)(count ? count : 1), sizeof *d->m);
+    char **gnames = calloc((size_t)(count ? count : 1), sizeof *gnames);
+    if (d->m == NULL || gnames == NULL) {
+        free(gnames);
+        sqlite3_finalize(q);
+        return rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
+    }
+    rta_status st = RTA_OK;
+    size_t nc = d->snap->ncountries;
+    while (st == RTA_OK && sqlite3_step(q) == SQLITE_ROW) {
+        measure *m = &d->m[d->nm++];
+        m->id = rta__strdup(text_or_empty(q, 0));
+        m->line = sqlite3_column_int64(q, 1);
+        m->auth = auth_from(text_or_empty(q, 2));
+        m->heading = rta__strdup(text_or_empty(q, 3));
+        /* origins */
+        m->origin_in = calloc(nc ? nc : 1, 1);
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 4));
+        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+            int neg = t[0] == '-';
+            const char *c = neg ? t + 1 : t;
+            if (strcmp(c, "ALL") == 0) {
+                m->origin_all = 1;
+                memset(m->origin_in, 1, nc);
+            } else if (strcmp(c, "EU") == 0) {
+                for (size_t i = 0; i < nc; i++)
+                    if (d->snap->countries[i].eu27)
+                        m->origin_in[i] = (unsigned char)!neg;
+            } else {
+                int ci = country_index(d->snap, c);
+                if (ci >= 0)
+                    m->origin_in[ci] = (unsigned char)!neg;
+            }
+        }
+        if (parse_sels(d, text_or_empty(q, 5), &m->prod, &m->nprod) != 0 ||
+            parse_sels(d, text_or_empty(q, 6), &m->exc, &m->nexc) != 0) {
+            st = rta__error(err, RTA_ERR_STORE, "measure", m->line, 0,
+                            "measure %s names a product list the store does not hold", m->id);
+            break;
+        }
+        m->rate = sqlite3_column_int64(q, 7);
+        const char *method = text_or_empty(q, 8);
+        m->method = strcmp(method, "floor") == 0     ? METHOD_FLOOR
+                    : strcmp(method, "column2") == 0 ? METHOD_COLUMN2
+                                                     : METHOD_ADD;
+        m->group_name = rta__strdup(text_or_empty(q, 9));
+        m->group = group_id(d, gnames, text_or_empty(q, 9));
+        m->priority = sqlite3_column_int(q, 10);
+        const char *cond = text_or_empty(q, 11);
+        m->cond = strcmp(cond, "transshipped") == 0 ? COND_TRANSSHIPPED
+                  : strcmp(cond, "not_usmca") == 0  ? COND_NOT_USMCA
+                                                    : COND_NONE;
+        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 12));
+        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+            m->base |= strcmp(t, "value") == 0           ? BASE_VALUE
+                       : strcmp(t, "steel") == 0         ? BASE_STEEL
+                       : strcmp(t, "aluminum") == 0      ? BASE_ALUMINUM
+                       : strcmp(t, "copper") == 0        ? BASE_COPPER
+                       : strcmp(t, "-us_content") == 0   ? BASE_LESS_US
+                       : strcmp(t, "-s232_content") == 0 ? BASE_LESS_232
+                                                         : 0u;
+        }
+        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 13));
+        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+            if (strcmp(t, "s232") == 0) {
+                m->excl_s232 = 1;
+                continue;
+            }
+            /* another measure's id: resolved to its index once all rows are loaded */
+            int *ne = realloc(m->excl, (size_t)(m->nexcl + 1) * sizeof *ne);
+            if (ne == NULL)
+                break;
+            m->excl = ne;
+            m->excl[m->nexcl++] = -1;
+        }
+        day_of(text_or_empty(q, 14), &m->from);
+        m->has_to = day_of(text_or_empty(q, 15), &m->to);
+        m->has_collect = day_of(text_or_empty(q, 16), &m->collect_to);
+        m->has_transit = day_of(text_or_empty(q, 17), &m->t_loaded) &&
+                         day_of(text_or_empty(q, 18), &m->t_entered);
+        m->medium = strcmp(text_or_empty(q, 19), "medium") == 0;
+        m->source = rta__strdup(text_or_empty(q, 20));
+        m->note = rta__strdup(text_or_empty(q, 21));
+        if (!m->id || !m->heading || !m->source || !m->note || !m->origin_in || !m->group_name)
+            st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
+    }
+    sqlite3_finalize(q);
+    for (int i = 0; i < d->ngroups; i++)
+        free(gnames[i]);
+    free(gnames);
+    if (st != RTA_OK)
+        return st;
+    /* resolve excluded_by ids */
+    if (sqlite3_prepare_v2(db, "SELECT seq, excluded_by FROM measure ORDER BY seq", -1, &q, NULL) !=
+        SQLITE_OK)
+        return rta__error(err, RTA_ERR_STORE, "measure", 0, 0, "%s", sqlite3_errmsg(db));
+    int row = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && row < d->nm) {
+        measure *m = &d->m[row++];
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 1));
+        int k = 0;
+        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+            if (strcmp(t, "s232") == 0 || k >= m->nexcl)
+                continue;
+            for (int j = 0; j < d->nm; j++)
+                if (strcmp(d->m[j].id, t) == 0)
+                    m->excl[k] = j;
+            k++;
+        }
+    }
+    sqlite3_finalize(q);
+    return RTA_OK;
+}
+
+static rta_status load_fees(rta_duty *d, sqlite3 *db, rta_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT fee, rate_millionths, min_cents, max_cents, modes, date_from, "
+                           "date_to, source FROM fee ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK)
+        return rta__error(err, RTA_ERR_STORE, "fee", 0, 0, "%s", sqlite3_errmsg(db));
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        fee_row *nf = realloc(d->fees, (size_t)(d->nfees + 1) * sizeof *nf);
+        if (nf == NULL) {
+            sqlite3_finalize(q);
+            return rta__error(err, RTA_ERR_NOMEM, "fee", 0, 0, "out of memory");
+        }
+        d->fees = nf;
+        fee_row *f = &d->fees[d->nfees++];
+        memset(f, 0, sizeof *f);
+        f->is_mpf = strcmp(text_or_empty(q, 0), "mpf") == 0;
+        f->rate = sqlite3_column_int64(q, 1);
+        f->has_min = sqlite3_column_type(q, 2) != SQLITE_NULL;
+        f->min = sqlite3_column_int64(q, 2);
+        f->has_max = sqlite3_column_type(q, 3) != SQLITE_NULL;
+        f->max = sqlite3_column_int64(q, 3);
+        const char *modes = text_or_empty(q, 4);
+        if (strstr(modes, "ocean"))
+            f->modes |= 1u << RTA_MODE_OCEAN;
+        if (strstr(modes, "air"))
+            f->modes |= 1u << RTA_MODE_AIR;
+        if (strstr(modes, "other"))
+            f->modes |= 1u << RTA_MODE_OTHER;
+        day_of(text_or_empty(q, 5), &f->from);
+        f->has_to = day_of(text_or_empty(q, 6), &f->to);
+        f->source = rta__strdup(text_or_empty(q, 7));
+    }
+    sqlite3_finalize(q);
+    return RTA_OK;
+}
+
+rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **out, rta_error *err)
+{
+    *out = NULL;
+    rta_duty *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+    d->snap = snap;
+    sqlite3 *db = rta__store_db(store);
+    rta_status st = load_lists(d, db, err);
+    if (st == RTA_OK)
+        st = load_measures(d, db, err);
+    if (st == RTA_OK)
+        st = load_fees(d, db, err);
+    if (st != RTA_OK) {
+        rta_duty_close(d);
+        return st;
+    }
+    *out = d;
+    return RTA_OK;
+}
+
+void rta_duty_close(rta_duty *d)
+{
+    if (d == NULL)
+        return;
+    for (int i = 0; i < d->nm; i++) {
+        measure *m = &d->m[i];
+        free(m->id);
+        free(m->heading);
+        free(m->source);
+        free(m->note);
+        free(m->group_name);
+        free(m->origin_in);
+        free(m->prod);
+        free(m->exc);
+        free(m->excl);
+    }
+    free(d->m);
+    for (int i = 0; i < d->nlists; i++) {
+        free(d->lists[i].name);
+        free(d->lists[i].e);
+    }
+    free(d->lists);
+    for (int i = 0; i < d->nfees; i++)
+        free(d->fees[i].source);
+    free(d->fees);
+    free(d);
+}
+
+int rta_duty_measure_count(const rta_duty *duty)
+{
+    return duty->nm;
+}
+
+/* ------------------------------------------------------------ computing */
+
+/* base x rate, rounded half-up to the cent (amounts are never negative here) */
+static int64_t apply_rate(int64_t base_cents, int64_t millionths)
+{
+    if (base_cents <= 0 || millionths <= 0)
+        return 0;
+    return (base_cents * millionths + 500000) / 1000000;
+}
+
+static int list_match(const plist *l, const char *digits, int len, rta_day date)
+{
+    for (int pl = 2; pl <= len; pl++) {
+        /* binary search for the first entry equal to the prefix of length pl */
+        int lo = 0, hi = l->n;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            int c = strncmp(l->e[mid].hts, digits, (size_t)pl);
+            if (c < 0 || (c == 0 && l->e[mid].len < pl))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (int i = lo;
+             i < l->n && l->e[i].len == pl && strncmp(l->e[i].hts, digits, (size_t)pl) == 0; i++)
+            if (l->e[i].from <= date && date <= l->e[i].to)
+                return 1;
+    }
+    return 0;
+}
+
+/* Index of the first selector that matches, or -1. */
+static int sels_match(const rta_duty *d, const sel *s, int n, const rta_code *hts, rta_day date)
+{
+    for (int i = 0; i < n; i++) {
+        if (s[i].kind == SEL_ALL)
+            return i;
+        if (s[i].kind == SEL_PREFIX) {
+            if (s[i].len <= hts->len && memcmp(s[i].digits, hts->digits, (size_t)s[i].len) == 0)
+                return i;
+        } else if (list_match(&d->lists[s[i].list], hts->digits, hts->len, date)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void sel_text(const rta_duty *d, const sel *s, char *buf, size_t size)
+{
+    if (s->kind == SEL_ALL)
+        snprintf(buf, size, "*");
+    else if (s->kind == SEL_PREFIX)
+        snprintf(buf, size, "%s", s->digits);
+    else
+        snprintf(buf, size, "@%s", d->lists[s->list].name);
+}
+
+static void note(rta_duty_result *r, const rta_duty_options *o, const measure *m, int applied,
+                 const char *fmt, ...) RTA__PRINTF(5, 6);
+
+static void note(rta_duty_result *r, const rta_duty_options *o, const measure *m, int applied,
+                 const char *fmt, ...)
+{
+    if (!o->explain)
+        return;
+    if (r->nnotes >= RTA_DUTY_MAX_NOTES) {
+        r->notes_truncated = 1;
+        return;
+    }
+    rta_duty_note *n = &r->notes[r->nnotes++];
+    n->measure = m->id;
+    n->source_line = m->line;
+    n->source = m->source;
+    n->applied = applied;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->why, sizeof n->why, fmt, ap);
+    va_end(ap);
+}
+
+static void percent_text(int64_t millionths, char *buf, size_t size)
+{
+    /* 165000 -> "16.5", 200000 -> "20", 3464 -> "0.3464" */
+    int64_t whole = millionths / 10000, frac = millionths % 10000;
+    if (frac == 0) {
+        snprintf(buf, size, "%lld", (long long)whole);
+        return;
+    }
+    char f[24];
+    snprintf(f, sizeof f, "%04lld", (long long)frac);
+    for (int i = 3; i > 0 && f[i] == '0'; i--)
+        f[i] = '\0';
+    snprintf(buf, size, "%lld.%.4s", (long long)whole, f);
+}
+
+static rta_status add_line(rta_duty_result *r, const char *heading, rta_authority a,
+                           const char *rate, int64_t base, int64_t amount, const char *measure_id,
+                           rta_error *err)
+{
+    if (r->nlines >= RTA_DUTY_MAX_LINES)
+        return rta__error(err, RTA_ERR_RANGE, "<duty>", 0, 0, "more than %d lines on one entry",
+                          RTA_DUTY_MAX_LINES);
+    rta_duty_line *l = &r->lines[r->nlines++];
+    snprintf(l->heading, sizeof l->heading, "%s", heading);
+    l->authority = a;
+    snprintf(l->rate, sizeof l->rate, "%s", rate);
+    l->base_cents = base;
+    l->amount_cents = amount;
+    l->measure = measure_id;
+    r->total_duty_cents += amount;
+    r->by_authority[a] += amount;
+    return RTA_OK;
+}
+
+/* The quantity (thousandths) of the entry in `unit`, matched against the
+ * line's units; -1 if the entry gives none. */
+static int64_t qty_for(const rta_hts_line *line, const rta_entry *e, const char *unit)
+{
+    for (int i = 0; i < line->nunits && i < 2; i++)
+        if (rta_unit_same(unit, line->units[i]))
+            return i < e->nqty ? e->qty_milli[i] : -1;
+    /* a single-unit line and a rate "each"/"No." style unit */
+    if (line->nunits == 1 && e->nqty >= 1 && rta_unit_same(unit, line->units[0]))
+        return e->qty_milli[0];
+    return -1;
+}
+
+/* Duty of an HTS rate text (General, a Special rate, or Column 2) on the entry. */
+static rta_status hts_rate_amount(const rta_hts_line *line, const rta_rate *rate, const char *text,
+                                  const rta_entry *e, int64_t *amount, rta_error *err)
+{
+    *amount = 0;
+    if (!rta_rate_kind_is_structured(rate->kind))
+        return rta__error(err, RTA_ERR_UNSUPPORTED, "<duty>", 0, 0,
+                          "the rate \"%s\" is of kind %s and needs more than rta's entry model "
+                          "gives (a person must compute it)",
+                          text, rta_rate_kind_name(rate->kind));
+    int64_t total = 0;
+    for (int i = 0; i < rate->nparts; i++) {
+        const rta_rate_part *p = &rate->parts[i];
+        int64_t a = 0;
+        if (p->kind == RTA_PART_AD_VALOREM) {
+            a = apply_rate(e->value_cents, p->ad_valorem_millionths);
+        } else if (p->kind == RTA_PART_SPECIFIC) {
+            int64_t q = qty_for(line, e, p->unit);
+            if (q < 0)
+                return rta__error(err, RTA_ERR_INVALID, "<duty>", 0, 0,
+                                  "the rate \"%s\" is specific per %s: give the quantity in %s "
+                                  "(--qty; line units: %s%s%s)",
+                                  text, p->unit, p->unit, line->nunits ? line->units[0] : "none",
+                                  line->nunits > 1 ? ", " : "",
+                                  line->nunits > 1 ? line->units[1] : "");
+            /* micro-USD per `per` units x quantity (thousandths) -> cents, half-up */
+            int64_t per = p->per > 0 ? p->per : 1;
+            int64_t num = q * p->micro_usd;   /* micro-USD x 1000 */
+            int64_t den = per * 1000 * 10000; /* -> cents */
+            a = (num + den / 2) / den;
+        }
+        total += p->sign < 0 ? -a : a;
+    }
+    *amount = total < 0 ? 0 : total;
+    return RTA_OK;
+}
+
+static int in_force(const measure *m, rta_day date, const rta_duty_options *o)
+{
+    if (date < m->from)
+        return 0;
+    rta_day end = m->has_to ? m->to : INT32_MAX;
+    if (o->ieepa_collection && m->has_collect)
+        end = m->collect_to;
+    return date <= end;
+}
+
+/* Measures that may apply to (line row, origin) on some date: origin and
+ * product scope ignoring dates. Exemptions and dates are checked per entry. */
+static int could_apply(const rta_duty *d, const measure *m, const rta_code *hts, int ci)
+{
+    if (!m->origin_in[ci])
+        return 0;
+    for (int k = 0; k < m->nprod; k++) {
+        const sel *s = &m->prod[k];
+        if (s->kind == SEL_ALL)
+            return 1;
+        if (s->kind == SEL_PREFIX) {
+            if (s->len <= hts->len && memcmp(s->digits, hts->digits, (size_t)s->len) == 0)
+                return 1;
+        } else {
+            const plist *l = &d->lists[s->list];
+            for (int pl = 2; pl <= hts->len; pl++)
+                for (int i = 0; i < l->n; i++)
+                    if (l->e[i].len == pl && strncmp(l->e[i].hts, hts->digits, (size_t)pl) == 0)
+                        return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the candidate cache of batches: (line row, origin) -> measures ---- */
+
+typedef struct cache_slot {
+    uint32_t row; /* snapshot row + 1; 0 = empty */
+    uint16_t origin;
+    uint16_t count;
+    uint32_t first; /* into idx */
+} cache_slot;
+
+struct rta__duty_cache {
+    cache_slot *slots;
+    size_t cap, used;
+    uint16_t *idx;
+    size_t nidx, capidx;
+};
+
+rta__duty_cache *rta__duty_cache_new(void)
+{
+    rta__duty_cache *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->cap = 1 << 12;
+    c->slots = calloc(c->cap, sizeof *c->slots);
+    if (c->slots == NULL) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void rta__duty_cache_free(rta__duty_cache *c)
+{
+    if (c == NULL)
+        return;
+    free(c->slots);
+    free(c->idx);
+    free(c);
+}
+
+static size_t slot_hash(uint32_t row, uint16_t origin, size_t cap)
+{
+    uint64_t h = ((uint64_t)row << 16 | origin) * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 20) & (cap - 1);
+}
+
+static int cache_grow(rta__duty_cache *c)
+{
+    size_t cap = c->cap * 2;
+    cache_slot *ns = calloc(cap, sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].row)
+            continue;
+        size_t j = slot_hash(c->slots[i].row, c->slots[i].origin, cap);
+        while (ns[j].row)
+            j = (j + 1) & (cap - 1);
+        ns[j] = c->slots[i];
+    }
+    free(c->slots);
+    c->slots = ns;
+    c->cap = cap;
+    return 0;
+}
+
+/* The candidate measures of (row, origin), computed once. NULL when out of memory. */
+static const uint16_t *candidates(const rta_duty *d, rta__duty_cache *c, uint32_t row, int ci,
+                                  const rta_code *hts, int *n)
+{
+    uint32_t key = row + 1;
+    size_t j = slot_hash(key, (uint16_t)ci, c->cap);
+    while (c->slots[j].row) {
+        if (c->slots[j].row == key && c->slots[j].origin == ci) {
+            *n = c->slots[j].count;
+            return c->idx + c->slots[j].first;
+        }
+        j = (j + 1) & (c->cap - 1);
+    }
+    if ((c->used + 1) * 2 > c->cap) {
+        if (cache_grow(c) != 0)
+            return NULL;
+        return candidates(d, c, row, ci, hts, n);
+    }
+    size_t first = c->nidx;
+    for (int i = 0; i < d->nm; i++) {
+        if (!could_apply(d, &d->m[i], hts, ci))
+            continue;
+        if (c->nidx == c->capidx) {
+            size_t cap = c->capidx ? c->capidx * 2 : 1024;
+            uint16_t *ni = realloc(c->idx, cap * sizeof *ni);
+            if (ni == NULL)
+                return NULL;
+            c->idx = ni;
+            c->capidx = cap;
+        }
+        c->idx[c->nidx++] = (uint16_t)i;
+    }
+    cache_slot *s = &c->slots[j];
+    s->row = key;
+    s->origin = (uint16_t)ci;
+    s->count = (uint16_t)(c->nidx - first);
+    s->first = (uint32_t)first;
+    c->used++;
+    *n = s->count;
+    return c->idx + first;
+}
+
+rta_status rta_duty_compute(const rta_duty *d, const rta_entry *e, const rta_duty_options *opt,
+                            rta_duty_result *r, rta_error *err)
+{
+    return rta__duty_compute(d, NULL, e, opt, r, err);
+}
+
+rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rta_entry *e,
+                             const rta_duty_options *opt, rta_duty_result *r, rta_error *err)
+{
+    rta_duty_options defaults = {0, 0};
+    if (opt == NULL)
+        opt = &defaults;
+    memset(r, 0, sizeof *r);
+    char code[16], d1[16];
+    rta_code_format(&e->hts, code, sizeof code);
+    if (e->value_cents < 0)
+        return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0, "value must not be negative");
+    if (e->hts.len < 8)
+        return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0,
+                          "%s is not a tariff line: give the 8- or 10-digit HTS number", code);
+    int rev = rta_snapshot_revision_on(d->snap, e->date);
+    if (rev < 0)
+        return rta__error(err, RTA_ERR_NOT_FOUND, "<entry>", 0, 0,
+                          "no HTS revision is bundled for %s",
+                          rta_date_format(e->date, d1, sizeof d1));
+    rta_revision rv;
+    rta_snapshot_revision(d->snap, rev, &rv);
+    snprintf(r->revision, sizeof r->revision, "%s", rv.name);
+    rta_hts_line line;
+    if (rta_hts_find(d->snap, rev, &e->hts, &line, err) != RTA_OK)
+        return err ? err->code : RTA_ERR_NOT_FOUND;
+    int ci = country_index(d->snap, e->origin);
+    if (ci < 0)
+        return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0,
+                          "origin \"%s\" is not an ISO 3166 alpha-2 code", e->origin);
+
+    /* which measures could apply: in force, origin, product, condition */
+    unsigned char cand[1024];
+    if (d->nm > (int)sizeof cand)
+        return rta__error(err, RTA_ERR_RANGE, "<duty>", 0, 0, "too many measures");
+    /* the measures to look at: all (and explain each), or a batch's cached candidates */
+    uint16_t all_idx[1024];
+    const uint16_t *look = all_idx;
+    int nlook = d->nm;
+    if (cache && !opt->explain) {
+        look = candidates(d, cache, line.row, ci, &e->hts, &nlook);
+        if (look == NULL)
+            return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+    } else {
+        for (int i = 0; i < d->nm; i++)
+            all_idx[i] = (uint16_t)i;
+    }
+    for (int k = 0; k < nlook; k++)
+        cand[look[k]] = 0;
+    int column2 = -1;
+    for (int k = 0; k < nlook; k++) {
+        int i = look[k];
+        const measure *m = &d->m[i];
+        char a[16], b[16];
+        if (!in_force(m, e->date, opt)) {
+            note(r, opt, m, 0, "not in force on %s (%s to %s)", rta_date_format(e->date, d1, 16),
+                 rta_date_format(m->from, a, sizeof a),
+                 m->has_to ? rta_date_format(opt->ieepa_collection && m->has_collect ? m->collect_to
+                                                                                     : m->to,
+                                             b, sizeof b)
+                           : "open");
+            continue;
+        }
+        if (!m->origin_in[ci]) {
+            note(r, opt, m, 0, "origin %s not covered", e->origin);
+            continue;
+        }
+        if (sels_match(d, m->prod, m->nprod, &e->hts, e->date) < 0) {
+            note(r, opt, m, 0, "product %s not covered", code);
+            continue;
+        }
+        int x = sels_match(d, m->exc, m->nexc, &e->hts, e->date);
+        if (x >= 0) {
+            char st[140];
+            sel_text(d, &m->exc[x], st, sizeof st);
+            note(r, opt, m, 0, "exempt: %s is on %s on %s", code, st,
+                 rta_date_format(e->date, d1, 16));
+            continue;
+        }
+        if (m->cond == COND_TRANSSHIPPED && !e->transshipped) {
+            note(r, opt, m, 0, "applies only to goods found transshipped");
+            continue;
+        }
+        if (m->cond == COND_NOT_USMCA &&
+            (strcmp(e->program, "S") == 0 || strcmp(e->program, "S+") == 0)) {
+            note(r, opt, m, 0, "not charged: USMCA (program %s) claimed", e->program);
+            continue;
+        }
+        if (m->has_transit && e->has_export_date && e->export_date < m->t_loaded &&
+            e->date < m->t_entered) {
+            note(r, opt, m, 0, "in transit: loaded %s (before %s) and entered before %s",
+                 rta_date_format(e->export_date, d1, 16), rta_date_format(m->t_loaded, a, 16),
+                 rta_date_format(m->t_entered, b, 16));
+            continue;
+        }
+        if (m->method == METHOD_COLUMN2) {
+            column2 = i;
+            note(r, opt, m, 1, "Column 2 country: the Column 2 rate replaces the General rate");
+            continue;
+        }
+        cand[i] = 1;
+    }
+    /* groups: only the highest priority of each group is charged */
+    int ncand = 0;
+    uint16_t candl[1024];
+    for (int k = 0; k < nlook; k++)
+        if (cand[look[k]])
+            candl[ncand++] = look[k];
+    for (int a = 0; a < ncand; a++) {
+        int i = candl[a];
+        if (!cand[i] || d->m[i].group < 0)
+            continue;
+        for (int b2 = 0; b2 < ncand; b2++) {
+            int j = candl[b2];
+            if (j == i || !cand[j] || d->m[j].group != d->m[i].group)
+                continue;
+            if (d->m[j].priority > d->m[i].priority ||
+                (d->m[j].priority == d->m[i].priority && j < i)) {
+                note(r, opt, &d->m[i], 0, "replaced by %s (group %s, priority %d > %d)", d->m[j].id,
+                     d->m[i].group_name, d->m[j].priority, d->m[i].priority);
+                cand[i] = 0;
+                break;
+            }
+        }
+    }
+
+    /* the HTS rate: Column 2, a claimed special program, or General */
+    rta_status st;
+    rta_rate rate;
+    const char *text = line.rate[RTA_COL_GENERAL];
+    rta_authority mfn_auth = RTA_AUTH_MFN;
+    char rate_label[96];
+    if (column2 >= 0) {
+        text = line.rate[RTA_COL_COLUMN2];
+        mfn_auth = RTA_AUTH_COLUMN2;
+    } else if (e->program[0]) {
+        rta_special sp;
+        if (rta_special_parse(line.rate[RTA_COL_SPECIAL], strlen(line.rate[RTA_COL_SPECIAL]), &sp,
+                              NULL) != RTA_OK)
+            return rta__error(err, RTA_ERR_PARSE, "<duty>", 0, 0,
+                              "Special rate \"%s\" of %s not understood",
+                              line.rate[RTA_COL_SPECIAL], code);
+        {
+            const rta_rate *pr = rta_special_find(&sp, e->program);
+            if (pr == NULL)
+                return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0,
+                                  "program %s is not available on %s (Special: \"%s\")", e->program,
+                                  code, line.rate[RTA_COL_SPECIAL]);
+            int g = (int)(pr - sp.rates);
+            rate = *pr;
+            snprintf(rate_label, sizeof rate_label, "%.*s (%s)", (int)sp.rate_length[g],
+                     line.rate[RTA_COL_SPECIAL] + sp.rate_offset[g], e->program);
+            mfn_auth = RTA_AUTH_SPECIAL;
+        }
+    }
+    if (text[0] == '\0' && mfn_auth != RTA_AUTH_SPECIAL)
+        return rta__error(err, RTA_ERR_NOT_FOUND, "<duty>", 0, 0, "%s has no %s rate in HTS %s",
+                          code, column2 >= 0 ? "Column 2" : "General", rv.name);
+    if (mfn_auth != RTA_AUTH_SPECIAL) {
+        if (rta_rate_parse(text, strlen(text), &rate, NULL) != RTA_OK)
+            return rta__error(err, RTA_ERR_PARSE, "<duty>", 0, 0,
+                              "rate \"%s\" of %s not understood", text, code);
+        snprintf(rate_label, sizeof rate_label, "%s", text);
+    }
+    int64_t mfn_amount;
+    if ((st = hts_rate_amount(&line, &rate, rate_label, e, &mfn_amount, err)) != RTA_OK)
+        return st;
+    int has_av = 0;
+    for (int i = 0; i < rate.nparts; i++)
+        has_av |= rate.parts[i].kind == RTA_PART_AD_VALOREM;
+    if ((st = add_line(r, code, mfn_auth, rate_label,
+                       has_av || rate.nparts == 0 ? e->value_cents : 0, mfn_amount, NULL, err)) !=
+        RTA_OK)
+        return st;
+
+    /* Section 232 first: its exclusions and content bases shape the others */
+    int s232_full = 0;
+    int64_t s232_content = 0;
+    unsigned char applied[1024];
+    memset(applied, 0, (size_t)d->nm);
+    /* Evaluation order: a measure after every candidate it names in
+     * excluded_by, and after all Section 232 candidates when its exclusion or
+     * base depends on them ("s232", -s232_content). The rows form no cycle
+     * (checked here: a stuck round is an error, never a silent skip). */
+    unsigned char done[1024];
+    memset(done, 0, (size_t)d->nm);
+    int remaining = 0;
+    for (int a = 0; a < ncand; a++)
+        remaining += cand[candl[a]] != 0;
+    while (remaining > 0) {
+        int progressed = 0;
+        for (int a = 0; a < ncand; a++) {
+            int i = candl[a];
+            const measure *m = &d->m[i];
+            if (!cand[i] || done[i])
+                continue;
+            int ready = 1;
+            for (int k = 0; k < m->nexcl && ready; k++)
+                if (m->excl[k] >= 0 && cand[m->excl[k]] && !done[m->excl[k]])
+                    ready = 0;
+            if (ready && m->auth != RTA_AUTH_S232 && (m->excl_s232 || (m->base & BASE_LESS_232)))
+                for (int b2 = 0; b2 < ncand && ready; b2++) {
+                    int j = candl[b2];
+                    if (cand[j] && !done[j] && d->m[j].auth == RTA_AUTH_S232)
+                        ready = 0;
+                }
+            if (!ready)
+                continue;
+            done[i] = 1;
+            remaining--;
+            progressed = 1;
+            if (m->excl_s232 && s232_full) {
+                note(r, opt, m, 0,
+                     "not charged: the article is subject to Section 232 "
+                     "(9903.01.33 rule)");
+                continue;
+            }
+            int excluded = 0;
+            for (int k = 0; k < m->nexcl; k++)
+                if (m->excl[k] >= 0 && applied[m->excl[k]]) {
+                    note(r, opt, m, 0, "not charged: %s is charged", d->m[m->excl[k]].id);
+                    excluded = 1;
+                }
+            if (excluded)
+                continue;
+            int64_t base = 0;
+            int content = 0;
+            if (m->base & BASE_VALUE)
+                base = e->value_cents;
+            if (m->base & BASE_STEEL) {
+                base += e->steel_cents;
+                content = 1;
+            }
+            if (m->base & BASE_ALUMINUM) {
+                base += e->aluminum_cents;
+                content = 1;
+            }
+            if (m->base & BASE_COPPER) {
+                base += e->copper_cents;
+                content = 1;
+            }
+            if (content && !(m->base & BASE_VALUE) && base == 0) {
+                note(r, opt, m, 0,
+                     "no metal content of that kind declared (--steel, "
+                     "--aluminum, --copper): nothing to charge");
+                continue;
+            }
+            if (m->base & BASE_LESS_232)
+                base -= s232_content;
+            int us_rule = 0;
+            if ((m->base & BASE_LESS_US) && e->us_content_cents > 0 &&
+                e->us_content_cents * 5 >= e->value_cents) {
+                base -= e->us_content_cents;
+                us_rule = 1;
+            }
+            if (base < 0)
+                base = 0;
+            int64_t amount = apply_rate(base, m->rate);
+            char pct[24], label[96];
+            percent_text(m->rate, pct, sizeof pct);
+            if (m->method == METHOD_FLOOR) {
+                /* all-in floor: top up the MFN duty on this base to the rate */
+                int64_t mfn_on_base =
+                    e->value_cents > 0 ? (mfn_amount * base + e->value_cents / 2) / e->value_cents
+                                       : 0;
+                amount = amount > mfn_on_base ? amount - mfn_on_base : 0;
+                snprintf(label, sizeof label, "%s%% all-in floor", pct);
+            } else {
+                snprintf(label, sizeof label, "+%s%%", pct);
+            }
+            /* A floor the MFN duty already reaches still applies (its heading is
+             * printed with 0.00): the goods are entered under it, and a Section
+             * 232 floor makes them "subject to" 232 (data/measures/NOTES.md). */
+            applied[i] = 1;
+            if (m->auth == RTA_AUTH_S232 && (amount > 0 || m->method == METHOD_FLOOR)) {
+                if (content && !(m->base & BASE_VALUE))
+                    s232_content += base;
+                else
+                    s232_full = 1;
+            }
+            char bb[32];
+            note(r, opt, m, 1, "%s of %s%s = %s", label, rta_cents_format(base, bb, sizeof bb),
+                 us_rule ? " (non-US content; US content >= 20%)" : "",
+                 rta_cents_format(amount, d1, sizeof d1));
+            if ((st = add_line(r, m->heading[0] ? m->heading : m->id, m->auth, label, base, amount,
+                               m->id, err)) != RTA_OK)
+                return st;
+        }
+        if (!progressed)
+            return rta__error(err, RTA_ERR_STORE, "measures", 0, 0,
+                              "the excluded_by references of the measures form a cycle");
+    }
+
+    /* fees */
+    r->mpf_known = 0;
+    for (int i = 0; i < d->nfees; i++) {
+        const fee_row *f = &d->fees[i];
+        if (e->date < f->from || (f->has_to && e->date > f->to))
+            continue;
+        if (!(f->modes & (1u << e->mode)))
+            continue;
+        int64_t a = apply_rate(e->value_cents, f->rate);
+        if (f->has_min && a < f->min)
+            a = f->min;
+        if (f->has_max && a > f->max)
+            a = f->max;
+        if (f->is_mpf) {
+            r->mpf_cents = a;
+            r->mpf_known = 1;
+        } else {
+            r->hmf_cents += a;
+        }
+    }
+    if (!r->mpf_known)
+        snprintf(r->fee_note, sizeof r->fee_note,
+                 "MPF not computed: no MPF rate and limits are bundled for %s (data/measures/"
+                 "fees.csv)",
+                 rta_date_format(e->date, d1, sizeof d1));
+    return RTA_OK;
+}
+
+char *rta_cents_format(int64_t cents, char *buf, size_t size)
+{
+    int neg = cents < 0;
+    uint64_t v = neg ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
+    snprintf(buf, size, "%s%llu.%02llu", neg ? "-" : "", (unsigned long long)(v / 100),
+             (unsigned long long)(v % 100));
+    return buf;
+}
+
+rta_status rta_cents_parse(const char *text, int64_t *cents, rta_error *err)
+{
+    if (text == NULL || rta__parse_usd_cents(text, cents) != 0)
+        return rta__error(err, RTA_ERR_PARSE, "<amount>", 0, 0,
+                          "\"%s\" is not an amount in dollars like 1234.56", text ? text : "");
+    return RTA_OK;
+}
+
+char *rta_duty_result_json(const rta_duty *d, const rta_entry *e, const rta_duty_options *o,
+                           const rta_duty_result *r)
+{
+    (void)d;
+    rta__buf b = {0};
+    char buf[64], code[16];
+    int fail = 0;
+    rta_code_format(&e->hts, code, sizeof code);
+    fail |= rta__buf_printf(&b, "{\"date\":\"%s\"", rta_date_format(e->date, buf, sizeof buf));
+    fail |= rta__buf_printf(&b, ",\"origin\":\"%s\",\"hts\":\"%s\"", e->origin, e->hts.digits);
+    fail |=
+        rta__buf_printf(&b, ",\"value\":\"%s\"", rta_cents_format(e->value_cents, buf, sizeof buf));
+    fail |= rta__buf_printf(&b, ",\"revision\":\"%s\"", r->revision);
+    fail |= rta__buf_printf(&b, ",\"ieepa_end\":\"%s\"",
+                            o && o->ieepa_collection ? "collection (2026-02-23)"
+                                                     : "legal (2026-02-19)");
+    fail |= rta__buf_puts(&b, ",\"lines\":[");
+    for (int i = 0; i < r->nlines; i++) {
+        const rta_duty_line *l = &r->lines[i];
+        fail |= rta__buf_puts(&b, i ? ",{\"heading\":" : "{\"heading\":");
+        fail |= rta__json_quote(&b, l->heading);
+        fail |= rta__buf_printf(
+            &b, ",\"authority\":\"%s\",\"rate\":", rta_authority_name(l->authority));
+        fail |= rta__json_quote(&b, l->rate);
+        fail |= rta__buf_printf(&b, ",\"base\":\"%s\"",
+                                rta_cents_format(l->base_cents, buf, sizeof buf));
+        fail |= rta__buf_printf(&b, ",\"amount\":\"%s\",\"measure\":",
+                                rta_cents_format(l->amount_cents, buf, sizeof buf));
+        if (l->measure)
+            fail |= rta__json_quote(&b, l->measure);
+        else
+            fail |= rta__buf_puts(&b, "null");
+        fail |= rta__buf_puts(&b, "}");
+    }
+    fail |= rta__buf_printf(&b, "],\"total_duty\":\"%s\"",
+                            rta_cents_format(r->total_duty_cents, buf, sizeof buf));
+    fail |= rta__buf_puts(&b, ",\"by_authority\":{");
+    for (int a = 0; a < RTA_AUTH_COUNT; a++)
+        fail |= rta__buf_printf(&b, "%s\"%s\":\"%s\"", a ? "," : "",
+                                rta_authority_name((rta_authority)a),
+                                rta_cents_format(r->by_authority[a], buf, sizeof buf));
+    fail |= rta__buf_puts(&b, "},\"fees\":{\"mpf\":");
+    if (r->mpf_known)
+        fail |= rta__buf_printf(&b, "\"%s\"", rta_cents_format(r->mpf_cents, buf, sizeof buf));
+    else
+        fail |= rta__buf_puts(&b, "null");
+    fail |= rta__buf_printf(&b, ",\"hmf\":\"%s\"", rta_cents_format(r->hmf_cents, buf, sizeof buf));
+    if (r->fee_note[0]) {
+        fail |= rta__buf_puts(&b, ",\"note\":");
+        fail |= rta__json_quote(&b, r->fee_note);
+    }
+    fail |= rta__buf_puts(&b, "}");
+    /* effective rate: total duty / value, in percent with 2 decimals (half-up) */
+    if (e->value_cents > 0) {
+        int64_t bp = (r->total_duty_cents * 10000 * 100 / e->value_cents + 50) / 100;
+        fail |= rta__buf_printf(&b, ",\"effective_rate\":\"%lld.%02lld\"", (long long)(bp / 100),
+                                (long long)(bp % 100));
+    } else {
+        fail |= rta__buf_puts(&b, ",\"effective_rate\":null");
+    }
+    if (o && o->explain) {
+        fail |= rta__buf_puts(&b, ",\"explain\":[");
+        for (int i = 0; i < r->nnotes; i++) {
+            const rta_duty_note *n = &r->notes[i];
+            fail |= rta__buf_puts(&b, i ? ",{\"measure\":" : "{\"measure\":");
+            fail |= rta__json_quote(&b, n->measure);
+            fail |= rta__buf_printf(&b, ",\"applied\":%s,\"why\":", n->applied ? "true" : "false");
+            fail |= rta__json_quote(&b, n->why);
+            fail |= rta__buf_printf(
+                &b,
+                ",\"source_row\":\"data/measures/measures.csv:%ld\",\"source\":", n->source_line);
+            fail |= rta__json_quote(&b, n->source);
+            fail |= rta__buf_puts(&b, "}");
+        }
+        fail |= rta__buf_puts(&b, "]");
+    }
+    fail |= rta__buf_puts(&b, "}");
+    if (fail) {
+        rta__buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* ------------------------------------------------------------ entries from text */
+
+void rta_entry_init(rta_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->mode = RTA_MODE_OCEAN;
+}
+
+/* "12", "12.5", "0.125" -> thousandths */
+static int parse_qty(const char *s, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, fd = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9') {
+        whole = whole * 10 + (*p++ - '0');
+        if (++digits > 12)
+            return -1;
+    }
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            if (fd == 3)
+                return -1;
+            frac = frac * 10 + (*p++ - '0');
+            fd++;
+        }
+    }
+    if (*p || (digits == 0 && fd == 0))
+        return -1;
+    while (fd++ < 3)
+        frac *= 10;
+    *out = whole * 1000 + frac;
+    return 0;
+}
+
+rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_error *err)
+{
+#define BAD(what) rta__error(err, RTA_ERR_PARSE, "<entry>", 0, 0, "%s \"%s\" " what, field, v)
+    int64_t *money = strcmp(field, "value") == 0        ? &e->value_cents
+                     : strcmp(field, "steel") == 0      ? &e->steel_cents
+                     : strcmp(field, "aluminum") == 0   ? &e->aluminum_cents
+                     : strcmp(field, "copper") == 0     ? &e->copper_cents
+                     : strcmp(field, "us_content") == 0 ? &e->us_content_cents
+                                                        : NULL;
+    if (money) {
+        if (v[0] == '\0' && money != &e->value_cents)
+            return RTA_OK;
+        if (rta__parse_usd_cents(v, money) != 0)
+            return BAD("is not an amount in US dollars like 1234.56");
+        if (money == &e->value_cents)
+            e->given |= RTA_ENTRY_VALUE;
+        return RTA_OK;
+    }
+    if (strcmp(field, "date") == 0 || strcmp(field, "export_date") == 0) {
+        rta_day dd;
+        if (v[0] == '\0' && field[0] == 'e')
+            return RTA_OK;
+        if (rta_date_parse(v, &dd, NULL) != RTA_OK)
+            return BAD("is not a date YYYY-MM-DD");
+        if (field[0] == 'd') {
+            e->date = dd;
+            e->given |= RTA_ENTRY_DATE;
+        } else {
+            e->export_date = dd;
+            e->has_export_date = 1;
+        }
+        return RTA_OK;
+    }
+    if (strcmp(field, "hts") == 0) {
+        rta_error cerr;
+        if (rta_code_parse(v, &e->hts, &cerr) != RTA_OK)
+            return rta__error(err, RTA_ERR_PARSE, "<entry>", 0, 0, "hts: %s", cerr.message);
+        e->given |= RTA_ENTRY_HTS;
+        return RTA_OK;
+    }
+    if (strcmp(field, "origin") == 0) {
+        if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
+            return BAD("is not an ISO 3166 alpha-2 code (two capital letters)");
+        memcpy(e->origin, v, 3);
+        e->given |= RTA_ENTRY_ORIGIN;
+        return RTA_OK;
+    }
+    if (strcmp(field, "qty1") == 0 || strcmp(field, "qty2") == 0) {
+        int k = field[3] - '1';
+        if (v[0] == '\0')
+            return RTA_OK;
+        if (parse_qty(v, &e->qty_milli[k]) != 0)
+            return BAD("is not a quantity (at most 3 decimals)");
+        if (e->nqty < k + 1)
+            e->nqty = k + 1;
+        return RTA_OK;
+    }
+    if (strcmp(field, "qty") == 0) { /* "N" or "N,N" */
+        char a[40];
+        snprintf(a, sizeof a, "%s", v);
+        char *comma = strchr(a, ',');
+        if (comma)
+            *comma = '\0';
+        rta_status st = rta_entry_set(e, "qty1", a, err);
+        if (st == RTA_OK && comma)
+            st = rta_entry_set(e, "qty2", comma + 1, err);
+        return st;
+    }
+    if (strcmp(field, "program") == 0) {
+        if (strlen(v) > 3)
+            return BAD("is not a special program code (AU, KR, S, S+ ...)");
+        snprintf(e->program, sizeof e->program, "%s", v);
+        return RTA_OK;
+    }
+    if (strcmp(field, "transshipped") == 0) {
+        if (v[0] == '\0' || strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+            e->transshipped = 0;
+        else if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+            e->transshipped = 1;
+        else
+            return BAD("is not true/false");
+        return RTA_OK;
+    }
+    if (strcmp(field, "mode") == 0) {
+        if (v[0] == '\0' || strcmp(v, "ocean") == 0)
+            e->mode = RTA_MODE_OCEAN;
+        else if (strcmp(v, "air") == 0)
+            e->mode = RTA_MODE_AIR;
+        else if (strcmp(v, "other") == 0)
+            e->mode = RTA_MODE_OTHER;
+        else
+            return BAD("is not ocean, air or other");
+        return RTA_OK;
+    }
+    return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0, "unknown entry field \"%s\"", field);
+#undef BAD
+}
+
+rta_status rta_entry_check(const rta_entry *e, rta_error *err)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } req[] = {{RTA_ENTRY_DATE, "date"},
+               {RTA_ENTRY_HTS, "hts"},
+               {RTA_ENTRY_ORIGIN, "origin"},
+               {RTA_ENTRY_VALUE, "value"}};
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
+        if (!(e->given & req[i].bit))
+            return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0, "%s is required", req[i].name);
+    int64_t metals = e->steel_cents + e->aluminum_cents + e->copper_cents;
+    if (metals > e->value_cents || e->us_content_cents > e->value_cents)
+        return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0,
+                          "metal content (%lld cents) and US content (%lld cents) cannot exceed "
+                          "the value (%lld cents)",
+                          (long long)metals, (long long)e->us_content_cents,
+                          (long long)e->value_cents);
+    return RTA_OK;
+}
