@@ -22,6 +22,7 @@
 #include "snapshot_internal.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,6 +546,13 @@ static void sel_text(const rta_duty *d, const sel *s, char *buf, size_t size)
 static void note(rta_duty_result *r, const rta_duty_options *o, const measure *m, int applied,
                  const char *fmt, ...) RTA__PRINTF(5, 6);
 
+/* Notes are written (and their arguments formatted) only when explaining. */
+#define NOTE(r, o, ...)                                                                            \
+    do {                                                                                           \
+        if ((o)->explain)                                                                          \
+            note((r), (o), __VA_ARGS__);                                                           \
+    } while (0)
+
 static void note(rta_duty_result *r, const rta_duty_options *o, const measure *m, int applied,
                  const char *fmt, ...)
 {
@@ -692,9 +700,19 @@ typedef struct cache_slot {
     uint32_t first; /* into idx */
 } cache_slot;
 
+/* Per line row: its General rate when it is Free or one plain ad valorem part
+ * (most lines), so a batch parses each rate text once. */
+typedef struct rate_slot {
+    uint32_t row;   /* snapshot row + 1; 0 = empty */
+    int32_t simple; /* 1 simple, 0 not (parse each time) */
+    int64_t millionths;
+} rate_slot;
+
 struct rta__duty_cache {
     cache_slot *slots;
     size_t cap, used;
+    rate_slot *rates; /* direct-mapped by row */
+    size_t nrates;
     uint16_t *idx;
     size_t nidx, capidx;
 };
@@ -717,6 +735,7 @@ void rta__duty_cache_free(rta__duty_cache *c)
 {
     if (c == NULL)
         return;
+    free(c->rates);
     free(c->slots);
     free(c->idx);
     free(c);
@@ -802,7 +821,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     rta_duty_options defaults = {0, 0};
     if (opt == NULL)
         opt = &defaults;
-    memset(r, 0, sizeof *r);
+    memset(r, 0, offsetof(rta_duty_result, notes)); /* the notes are filled on demand */
     char code[16], d1[16];
     rta_code_format(&e->hts, code, sizeof code);
     if (e->value_cents < 0)
@@ -850,7 +869,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         const measure *m = &d->m[i];
         char a[16], b[16];
         if (!in_force(m, e->date, opt)) {
-            note(r, opt, m, 0, "not in force on %s (%s to %s)", rta_date_format(e->date, d1, 16),
+            NOTE(r, opt, m, 0, "not in force on %s (%s to %s)", rta_date_format(e->date, d1, 16),
                  rta_date_format(m->from, a, sizeof a),
                  m->has_to ? rta_date_format(opt->ieepa_collection && m->has_collect ? m->collect_to
                                                                                      : m->to,
@@ -859,40 +878,40 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
             continue;
         }
         if (!m->origin_in[ci]) {
-            note(r, opt, m, 0, "origin %s not covered", e->origin);
+            NOTE(r, opt, m, 0, "origin %s not covered", e->origin);
             continue;
         }
         if (sels_match(d, m->prod, m->nprod, &e->hts, e->date) < 0) {
-            note(r, opt, m, 0, "product %s not covered", code);
+            NOTE(r, opt, m, 0, "product %s not covered", code);
             continue;
         }
         int x = sels_match(d, m->exc, m->nexc, &e->hts, e->date);
         if (x >= 0) {
             char st[140];
             sel_text(d, &m->exc[x], st, sizeof st);
-            note(r, opt, m, 0, "exempt: %s is on %s on %s", code, st,
+            NOTE(r, opt, m, 0, "exempt: %s is on %s on %s", code, st,
                  rta_date_format(e->date, d1, 16));
             continue;
         }
         if (m->cond == COND_TRANSSHIPPED && !e->transshipped) {
-            note(r, opt, m, 0, "applies only to goods found transshipped");
+            NOTE(r, opt, m, 0, "applies only to goods found transshipped");
             continue;
         }
         if (m->cond == COND_NOT_USMCA &&
             (strcmp(e->program, "S") == 0 || strcmp(e->program, "S+") == 0)) {
-            note(r, opt, m, 0, "not charged: USMCA (program %s) claimed", e->program);
+            NOTE(r, opt, m, 0, "not charged: USMCA (program %s) claimed", e->program);
             continue;
         }
         if (m->has_transit && e->has_export_date && e->export_date < m->t_loaded &&
             e->date < m->t_entered) {
-            note(r, opt, m, 0, "in transit: loaded %s (before %s) and entered before %s",
+            NOTE(r, opt, m, 0, "in transit: loaded %s (before %s) and entered before %s",
                  rta_date_format(e->export_date, d1, 16), rta_date_format(m->t_loaded, a, 16),
                  rta_date_format(m->t_entered, b, 16));
             continue;
         }
         if (m->method == METHOD_COLUMN2) {
             column2 = i;
-            note(r, opt, m, 1, "Column 2 country: the Column 2 rate replaces the General rate");
+            NOTE(r, opt, m, 1, "Column 2 country: the Column 2 rate replaces the General rate");
             continue;
         }
         cand[i] = 1;
@@ -913,7 +932,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
                 continue;
             if (d->m[j].priority > d->m[i].priority ||
                 (d->m[j].priority == d->m[i].priority && j < i)) {
-                note(r, opt, &d->m[i], 0, "replaced by %s (group %s, priority %d > %d)", d->m[j].id,
+                NOTE(r, opt, &d->m[i], 0, "replaced by %s (group %s, priority %d > %d)", d->m[j].id,
                      d->m[i].group_name, d->m[j].priority, d->m[i].priority);
                 cand[i] = 0;
                 break;
@@ -953,18 +972,50 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     if (text[0] == '\0' && mfn_auth != RTA_AUTH_SPECIAL)
         return rta__error(err, RTA_ERR_NOT_FOUND, "<duty>", 0, 0, "%s has no %s rate in HTS %s",
                           code, column2 >= 0 ? "Column 2" : "General", rv.name);
-    if (mfn_auth != RTA_AUTH_SPECIAL) {
+    int64_t simple_av = -1;
+    if (mfn_auth == RTA_AUTH_MFN && cache && line.rate_inherited[RTA_COL_GENERAL] >= 0) {
+        /* direct-mapped cache of the General rate of this line row */
+        if (cache->rates == NULL) {
+            cache->nrates = d->snap->nrows;
+            cache->rates = calloc(cache->nrates ? cache->nrates : 1, sizeof *cache->rates);
+        }
+        if (cache->rates && line.row < cache->nrates) {
+            rate_slot *rs = &cache->rates[line.row];
+            if (rs->row == 0) {
+                rta_rate tmp;
+                rs->row = line.row + 1;
+                rs->simple = 0;
+                if (rta_rate_parse(text, strlen(text), &tmp, NULL) == RTA_OK &&
+                    (tmp.kind == RTA_RATE_FREE ||
+                     (tmp.kind == RTA_RATE_AD_VALOREM && tmp.nparts == 1 &&
+                      tmp.parts[0].sign >= 0 && tmp.parts[0].basis[0] == '\0'))) {
+                    rs->simple = 1;
+                    rs->millionths =
+                        tmp.kind == RTA_RATE_FREE ? 0 : tmp.parts[0].ad_valorem_millionths;
+                }
+            }
+            if (rs->simple)
+                simple_av = rs->millionths;
+        }
+    }
+    int64_t mfn_amount = 0;
+    int has_av = 1;
+    if (simple_av >= 0) {
+        snprintf(rate_label, sizeof rate_label, "%s", text);
+        mfn_amount = apply_rate(e->value_cents, simple_av);
+    } else if (mfn_auth != RTA_AUTH_SPECIAL) {
         if (rta_rate_parse(text, strlen(text), &rate, NULL) != RTA_OK)
             return rta__error(err, RTA_ERR_PARSE, "<duty>", 0, 0,
                               "rate \"%s\" of %s not understood", text, code);
         snprintf(rate_label, sizeof rate_label, "%s", text);
     }
-    int64_t mfn_amount;
-    if ((st = hts_rate_amount(&line, &rate, rate_label, e, &mfn_amount, err)) != RTA_OK)
-        return st;
-    int has_av = 0;
-    for (int i = 0; i < rate.nparts; i++)
-        has_av |= rate.parts[i].kind == RTA_PART_AD_VALOREM;
+    if (simple_av < 0) {
+        if ((st = hts_rate_amount(&line, &rate, rate_label, e, &mfn_amount, err)) != RTA_OK)
+            return st;
+        has_av = rate.nparts == 0;
+        for (int i = 0; i < rate.nparts; i++)
+            has_av |= rate.parts[i].kind == RTA_PART_AD_VALOREM;
+    }
     if ((st = add_line(r, code, mfn_auth, rate_label,
                        has_av || rate.nparts == 0 ? e->value_cents : 0, mfn_amount, NULL, err)) !=
         RTA_OK)
@@ -1007,7 +1058,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
             remaining--;
             progressed = 1;
             if (m->excl_s232 && s232_full) {
-                note(r, opt, m, 0,
+                NOTE(r, opt, m, 0,
                      "not charged: the article is subject to Section 232 "
                      "(9903.01.33 rule)");
                 continue;
@@ -1015,7 +1066,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
             int excluded = 0;
             for (int k = 0; k < m->nexcl; k++)
                 if (m->excl[k] >= 0 && applied[m->excl[k]]) {
-                    note(r, opt, m, 0, "not charged: %s is charged", d->m[m->excl[k]].id);
+                    NOTE(r, opt, m, 0, "not charged: %s is charged", d->m[m->excl[k]].id);
                     excluded = 1;
                 }
             if (excluded)
@@ -1037,7 +1088,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
                 content = 1;
             }
             if (content && !(m->base & BASE_VALUE) && base == 0) {
-                note(r, opt, m, 0,
+                NOTE(r, opt, m, 0,
                      "no metal content of that kind declared (--steel, "
                      "--aluminum, --copper): nothing to charge");
                 continue;
@@ -1076,7 +1127,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
                     s232_full = 1;
             }
             char bb[32];
-            note(r, opt, m, 1, "%s of %s%s = %s", label, rta_cents_format(base, bb, sizeof bb),
+            NOTE(r, opt, m, 1, "%s of %s%s = %s", label, rta_cents_format(base, bb, sizeof bb),
                  us_rule ? " (non-US content; US content >= 20%)" : "",
                  rta_cents_format(amount, d1, sizeof d1));
             if ((st = add_line(r, m->heading[0] ? m->heading : m->id, m->auth, label, base, amount,
@@ -1118,10 +1169,27 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
 
 char *rta_cents_format(int64_t cents, char *buf, size_t size)
 {
+    /* hand-rolled: batches print millions of amounts */
+    char tmp[32];
+    int n = 0;
     int neg = cents < 0;
     uint64_t v = neg ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
-    snprintf(buf, size, "%s%llu.%02llu", neg ? "-" : "", (unsigned long long)(v / 100),
-             (unsigned long long)(v % 100));
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+    tmp[n++] = '.';
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg)
+        tmp[n++] = '-';
+    size_t k = 0;
+    while (n > 0 && k + 1 < size)
+        buf[k++] = tmp[--n];
+    if (size)
+        buf[k] = '\0';
     return buf;
 }
 

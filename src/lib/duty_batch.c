@@ -88,7 +88,9 @@ static int read_record(FILE *in, rta__buf *buf, long *lines)
     buf->len = 0;
     int quotes = 0, got = 0;
     for (;;) {
-        int c = getc(in);
+        if (buf->len + 2 > buf->cap && rta__buf_reserve(buf, 256) != 0)
+            return -1;
+        int c = getc_unlocked(in);
         if (c == EOF)
             break;
         got = 1;
@@ -99,12 +101,11 @@ static int read_record(FILE *in, rta__buf *buf, long *lines)
             if (!quotes)
                 break;
         }
-        char ch = (char)c;
-        if (rta__buf_append(buf, &ch, 1) != 0)
-            return -1;
+        buf->data[buf->len++] = (char)c;
     }
-    if (buf->data == NULL)
-        rta__buf_append(buf, "", 0);
+    if (buf->data == NULL && rta__buf_reserve(buf, 1) != 0)
+        return -1;
+    buf->data[buf->len] = '\0';
     return got;
 }
 
