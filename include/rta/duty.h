@@ -166,6 +166,7 @@ enum { RTA_BATCH_DUTY = 0, RTA_BATCH_REFUND = 1 };
 typedef struct rta_batch_options {
     int kind;          /* RTA_BATCH_DUTY or RTA_BATCH_REFUND */
     int skip_bad;      /* 1: a bad row is reported but not written */
+    int threads;       /* worker threads (1 = this thread only); the output keeps the input order */
     const char *input; /* name for errors ("entries.csv", "<stdin>") */
     /* called for each bad row (err names input, line and field) */
     void (*on_error)(void *ctx, const rta_error *err);
@@ -177,6 +178,7 @@ typedef struct rta_batch_report {
     int64_t total_duty_cents;
     int64_t by_authority[RTA_AUTH_COUNT];
     int64_t refundable_cents; /* IEEPA reciprocal + fentanyl (refund batches) */
+    long mpf_unknown;         /* rows whose mpf is empty: no MPF limits bundled for the date */
 } rta_batch_report;
 
 /* Reads entry CSV from `in` (header with entry_id,date,hts,origin,value and

@@ -62,19 +62,21 @@ rta_status rta_code_parse(const char *text, rta_code *out, rta_error *err)
 
 char *rta_code_format(const rta_code *code, char *buf, size_t size)
 {
+    /* USITC groups 4.2.2.2, by hand: formatting is on the hot path of batches */
     char tmp[16];
-    int len = code->len;
-    const char *d = code->digits;
-    if (len <= 4)
-        snprintf(tmp, sizeof tmp, "%.*s", len, d);
-    else if (len == 6)
-        snprintf(tmp, sizeof tmp, "%.4s.%.2s", d, d + 4);
-    else if (len == 8)
-        snprintf(tmp, sizeof tmp, "%.4s.%.2s.%.2s", d, d + 4, d + 6);
-    else
-        snprintf(tmp, sizeof tmp, "%.4s.%.2s.%.2s.%.2s", d, d + 4, d + 6, d + 8);
-    if (size > 0)
-        snprintf(buf, size, "%s", tmp);
+    size_t n = 0;
+    for (int i = 0; i < code->len && i < 10; i++) {
+        if (i == 4 || i == 6 || i == 8)
+            tmp[n++] = '.';
+        tmp[n++] = code->digits[i];
+    }
+    tmp[n] = '\0';
+    if (size > 0) {
+        if (n >= size)
+            n = size - 1;
+        memcpy(buf, tmp, n);
+        buf[n] = '\0';
+    }
     return buf;
 }
 

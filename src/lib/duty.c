@@ -63,6 +63,7 @@ typedef struct measure {
     rta_day from, to, collect_to;
     int has_to, has_collect, has_transit;
     rta_day t_loaded, t_entered;
+    char label[40]; /* the rate as printed: "+20%", "15% all-in floor" */
 } measure;
 
 typedef struct list_entry {
@@ -96,6 +97,9 @@ struct rta_duty {
     fee_row *fees;
     int nfees;
     int ngroups;
+    int16_t cidx[26 * 26]; /* ISO alpha-2 -> snapshot country index, -1 if none */
+    rta_day *bounds;       /* sorted dates on which some row or list entry starts or ends */
+    int nbounds;
 };
 
 static const char *const auth_names[RTA_AUTH_COUNT] = {
@@ -115,6 +119,8 @@ static rta_authority auth_from(const char *s)
             return (rta_authority)i;
     return RTA_AUTH_OTHER;
 }
+
+static void percent_text(int64_t millionths, char *buf, size_t size);
 
 /* ------------------------------------------------------------ loading */
 
@@ -324,6 +330,12 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
         m->method = strcmp(method, "floor") == 0     ? METHOD_FLOOR
                     : strcmp(method, "column2") == 0 ? METHOD_COLUMN2
                                                      : METHOD_ADD;
+        {
+            char pct[24];
+            percent_text(m->rate, pct, sizeof pct);
+            snprintf(m->label, sizeof m->label,
+                     m->method == METHOD_FLOOR ? "%s%% all-in floor" : "+%s%%", pct);
+        }
         m->group_name = rta__strdup(text_or_empty(q, 9));
         m->group = group_id(d, gnames, text_or_empty(q, 9));
         m->priority = sqlite3_column_int(q, 10);
@@ -432,6 +444,62 @@ static rta_status load_fees(rta_duty *d, sqlite3 *db, rta_error *err)
     return RTA_OK;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+    rta_day x = *(const rta_day *)a, y = *(const rta_day *)b;
+    return (x > y) - (x < y);
+}
+
+/* The dates on which the selection of rows for a (line, origin) can change:
+ * between two of them nothing starts or ends, so a batch can reuse a
+ * selection within one such epoch. */
+static rta_status make_bounds(rta_duty *d, rta_error *err)
+{
+    size_t cap = (size_t)d->nm * 3 + 8;
+    for (int i = 0; i < d->nlists; i++)
+        cap += (size_t)d->lists[i].n * 2;
+    d->bounds = malloc(cap * sizeof *d->bounds);
+    if (d->bounds == NULL)
+        return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+    int n = 0;
+    for (int i = 0; i < d->nm; i++) {
+        const measure *m = &d->m[i];
+        d->bounds[n++] = m->from;
+        if (m->has_to)
+            d->bounds[n++] = m->to + 1;
+        if (m->has_collect)
+            d->bounds[n++] = m->collect_to + 1;
+    }
+    for (int i = 0; i < d->nlists; i++)
+        for (int k = 0; k < d->lists[i].n; k++) {
+            const list_entry *e = &d->lists[i].e[k];
+            if (e->from != INT32_MIN)
+                d->bounds[n++] = e->from;
+            if (e->to != INT32_MAX)
+                d->bounds[n++] = e->to + 1;
+        }
+    qsort(d->bounds, (size_t)n, sizeof *d->bounds, cmp_day);
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (u == 0 || d->bounds[u - 1] != d->bounds[i])
+            d->bounds[u++] = d->bounds[i];
+    d->nbounds = u;
+    return RTA_OK;
+}
+
+static int epoch_of(const rta_duty *d, rta_day day)
+{
+    int lo = 0, hi = d->nbounds;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (d->bounds[mid] <= day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **out, rta_error *err)
 {
     *out = NULL;
@@ -439,12 +507,21 @@ rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **
     if (d == NULL)
         return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
     d->snap = snap;
+    for (int i = 0; i < 26 * 26; i++)
+        d->cidx[i] = -1;
+    for (size_t i = 0; i < snap->ncountries; i++) {
+        const char *c = snap->countries[i].iso2;
+        if (c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z')
+            d->cidx[(c[0] - 'A') * 26 + (c[1] - 'A')] = (int16_t)i;
+    }
     sqlite3 *db = rta__store_db(store);
     rta_status st = load_lists(d, db, err);
     if (st == RTA_OK)
         st = load_measures(d, db, err);
     if (st == RTA_OK)
         st = load_fees(d, db, err);
+    if (st == RTA_OK)
+        st = make_bounds(d, err);
     if (st != RTA_OK) {
         rta_duty_close(d);
         return st;
@@ -478,6 +555,7 @@ void rta_duty_close(rta_duty *d)
     for (int i = 0; i < d->nfees; i++)
         free(d->fees[i].source);
     free(d->fees);
+    free(d->bounds);
     free(d);
 }
 
@@ -487,6 +565,16 @@ int rta_duty_measure_count(const rta_duty *duty)
 }
 
 /* ------------------------------------------------------------ computing */
+
+/* strlcpy-like: copies at most size-1 bytes and terminates */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
 
 /* base x rate, rounded half-up to the cent (amounts are never negative here) */
 static int64_t apply_rate(int64_t base_cents, int64_t millionths)
@@ -596,9 +684,9 @@ static rta_status add_line(rta_duty_result *r, const char *heading, rta_authorit
         return rta__error(err, RTA_ERR_RANGE, "<duty>", 0, 0, "more than %d lines on one entry",
                           RTA_DUTY_MAX_LINES);
     rta_duty_line *l = &r->lines[r->nlines++];
-    snprintf(l->heading, sizeof l->heading, "%s", heading);
+    copy_str(l->heading, sizeof l->heading, heading);
     l->authority = a;
-    snprintf(l->rate, sizeof l->rate, "%s", rate);
+    copy_str(l->rate, sizeof l->rate, rate);
     l->base_cents = base;
     l->amount_cents = amount;
     l->measure = measure_id;
@@ -708,7 +796,18 @@ typedef struct rate_slot {
     int64_t millionths;
 } rate_slot;
 
+/* A selection memo: (line row, origin, epoch, entry flags) -> the rows that
+ * survive dates, scopes, exemptions, conditions and groups. */
+typedef struct memo_slot {
+    uint64_t key; /* 0 = empty */
+    uint32_t first;
+    uint16_t count;
+    int16_t column2;
+} memo_slot;
+
 struct rta__duty_cache {
+    memo_slot *memo;
+    size_t memo_cap, memo_used;
     cache_slot *slots;
     size_t cap, used;
     rate_slot *rates; /* direct-mapped by row */
@@ -736,6 +835,7 @@ void rta__duty_cache_free(rta__duty_cache *c)
     if (c == NULL)
         return;
     free(c->rates);
+    free(c->memo);
     free(c->slots);
     free(c->idx);
     free(c);
@@ -764,6 +864,46 @@ static int cache_grow(rta__duty_cache *c)
     free(c->slots);
     c->slots = ns;
     c->cap = cap;
+    return 0;
+}
+
+static memo_slot *memo_find(rta__duty_cache *c, uint64_t key, int *found)
+{
+    if (c->memo == NULL || (c->memo_used + 1) * 2 > c->memo_cap) {
+        size_t cap = c->memo_cap ? c->memo_cap * 2 : 1 << 12;
+        memo_slot *nm = calloc(cap, sizeof *nm);
+        if (nm == NULL)
+            return NULL;
+        for (size_t i = 0; i < c->memo_cap; i++) {
+            if (!c->memo[i].key)
+                continue;
+            size_t j = (size_t)((c->memo[i].key * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+            while (nm[j].key)
+                j = (j + 1) & (cap - 1);
+            nm[j] = c->memo[i];
+        }
+        free(c->memo);
+        c->memo = nm;
+        c->memo_cap = cap;
+    }
+    size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (c->memo_cap - 1);
+    while (c->memo[j].key && c->memo[j].key != key)
+        j = (j + 1) & (c->memo_cap - 1);
+    *found = c->memo[j].key == key;
+    return &c->memo[j];
+}
+
+static int idx_push(rta__duty_cache *c, uint16_t v)
+{
+    if (c->nidx == c->capidx) {
+        size_t cap = c->capidx ? c->capidx * 2 : 1024;
+        uint16_t *ni = realloc(c->idx, cap * sizeof *ni);
+        if (ni == NULL)
+            return -1;
+        c->idx = ni;
+        c->capidx = cap;
+    }
+    c->idx[c->nidx++] = v;
     return 0;
 }
 
@@ -840,7 +980,10 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     rta_hts_line line;
     if (rta_hts_find(d->snap, rev, &e->hts, &line, err) != RTA_OK)
         return err ? err->code : RTA_ERR_NOT_FOUND;
-    int ci = country_index(d->snap, e->origin);
+    int ci = -1;
+    if (e->origin[0] >= 'A' && e->origin[0] <= 'Z' && e->origin[1] >= 'A' && e->origin[1] <= 'Z' &&
+        e->origin[2] == '\0')
+        ci = d->cidx[(e->origin[0] - 'A') * 26 + (e->origin[1] - 'A')];
     if (ci < 0)
         return rta__error(err, RTA_ERR_INVALID, "<entry>", 0, 0,
                           "origin \"%s\" is not an ISO 3166 alpha-2 code", e->origin);
@@ -849,6 +992,36 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     unsigned char cand[1024];
     if (d->nm > (int)sizeof cand)
         return rta__error(err, RTA_ERR_RANGE, "<duty>", 0, 0, "too many measures");
+    memset(cand, 0, (size_t)d->nm);
+    int ncand = 0;
+    uint16_t candl[1024];
+    int column2 = -1;
+    /* a batch reuses the selection of a (line, origin, epoch, flags) it has seen */
+    memo_slot *memo = NULL;
+    int usmca = strcmp(e->program, "S") == 0 || strcmp(e->program, "S+") == 0;
+    if (cache && !opt->explain && !e->has_export_date) {
+        uint64_t key = ((uint64_t)line.row + 1) << 32 | (uint64_t)(unsigned)ci << 16 |
+                       (uint64_t)(epoch_of(d, e->date) & 0x3FFF) << 2 |
+                       (uint64_t)(e->transshipped != 0) << 1 | (uint64_t)usmca;
+        int found = 0;
+        memo = memo_find(cache, key, &found);
+        if (memo == NULL)
+            return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+        if (found) {
+            for (int k = 0; k < memo->count; k++) {
+                candl[ncand++] = cache->idx[memo->first + (uint32_t)k];
+                cand[candl[ncand - 1]] = 1;
+            }
+            column2 = memo->column2;
+            memo = NULL; /* nothing to store */
+            goto selected;
+        }
+        memo->key = key;
+        memo->count = 0;
+        memo->first = 0;
+        memo->column2 = -1;
+        cache->memo_used++;
+    }
     /* the measures to look at: all (and explain each), or a batch's cached candidates */
     uint16_t all_idx[1024];
     const uint16_t *look = all_idx;
@@ -861,9 +1034,6 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         for (int i = 0; i < d->nm; i++)
             all_idx[i] = (uint16_t)i;
     }
-    for (int k = 0; k < nlook; k++)
-        cand[look[k]] = 0;
-    int column2 = -1;
     for (int k = 0; k < nlook; k++) {
         int i = look[k];
         const measure *m = &d->m[i];
@@ -917,8 +1087,6 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         cand[i] = 1;
     }
     /* groups: only the highest priority of each group is charged */
-    int ncand = 0;
-    uint16_t candl[1024];
     for (int k = 0; k < nlook; k++)
         if (cand[look[k]])
             candl[ncand++] = look[k];
@@ -940,6 +1108,20 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         }
     }
 
+    if (memo) {
+        /* keep only the rows that survived the groups, in index order */
+        memo->first = (uint32_t)cache->nidx;
+        int kept = 0;
+        for (int a = 0; a < ncand; a++)
+            if (cand[candl[a]]) {
+                if (idx_push(cache, candl[a]) != 0)
+                    return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+                kept++;
+            }
+        memo->count = (uint16_t)kept;
+        memo->column2 = (int16_t)column2;
+    }
+selected:;
     /* the HTS rate: Column 2, a claimed special program, or General */
     rta_status st;
     rta_rate rate;
@@ -1001,7 +1183,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     int64_t mfn_amount = 0;
     int has_av = 1;
     if (simple_av >= 0) {
-        snprintf(rate_label, sizeof rate_label, "%s", text);
+        copy_str(rate_label, sizeof rate_label, text);
         mfn_amount = apply_rate(e->value_cents, simple_av);
     } else if (mfn_auth != RTA_AUTH_SPECIAL) {
         if (rta_rate_parse(text, strlen(text), &rate, NULL) != RTA_OK)
@@ -1104,17 +1286,13 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
             if (base < 0)
                 base = 0;
             int64_t amount = apply_rate(base, m->rate);
-            char pct[24], label[96];
-            percent_text(m->rate, pct, sizeof pct);
+            const char *label = m->label;
             if (m->method == METHOD_FLOOR) {
                 /* all-in floor: top up the MFN duty on this base to the rate */
                 int64_t mfn_on_base =
                     e->value_cents > 0 ? (mfn_amount * base + e->value_cents / 2) / e->value_cents
                                        : 0;
                 amount = amount > mfn_on_base ? amount - mfn_on_base : 0;
-                snprintf(label, sizeof label, "%s%% all-in floor", pct);
-            } else {
-                snprintf(label, sizeof label, "+%s%%", pct);
             }
             /* A floor the MFN duty already reaches still applies (its heading is
              * printed with 0.00): the goods are entered under it, and a Section

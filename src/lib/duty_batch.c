@@ -13,6 +13,7 @@
 #include "duty_internal.h"
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,19 +110,18 @@ static int read_record(FILE *in, rta__buf *buf, long *lines)
     return got;
 }
 
-static void csv_field(FILE *out, const char *s)
+/* Appends s to b as one CSV field (quoted when needed). */
+static int csv_field(rta__buf *b, const char *s)
 {
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    putc('"', out);
+    if (strpbrk(s, ",\"\n\r") == NULL)
+        return rta__buf_puts(b, s);
+    int fail = rta__buf_append(b, "\"", 1);
     for (; *s; s++) {
         if (*s == '"')
-            putc('"', out);
-        putc(*s, out);
+            fail |= rta__buf_append(b, "\"", 1);
+        fail |= rta__buf_append(b, s, 1);
     }
-    putc('"', out);
+    return fail | rta__buf_append(b, "\"", 1);
 }
 
 enum { F_ID, F_DATE, F_HTS, F_ORIGIN, F_VALUE, F_REQUIRED };
@@ -130,30 +130,211 @@ static const char *const field_names[] = {
     "aluminum", "copper", "us_content", "program", "transshipped", "mode", "export_date"};
 #define NFIELDS ((int)(sizeof field_names / sizeof field_names[0]))
 
+/* Records are read in chunks; each worker (thread) computes a chunk into its
+ * own output buffer with its own cache, and chunks are written in input
+ * order, so the output is the same whatever the number of threads. */
+#define CHUNK_RECORDS 4096
+
+typedef struct worker {
+    const rta_duty *duty;
+    const rta_duty_options *o;
+    const rta_batch_options *b;
+    const char *name;
+    const int *col;
+    int ncols;
+    rta__duty_cache *cache;
+    rta_duty_result *r;
+    rta__buf text; /* records, NUL-separated */
+    size_t *off;
+    long *line;
+    int n, cap;
+    rta__buf out;
+    rta_error *errs;
+    int nerrs, caperrs;
+    rta_batch_report rep;
+    int nomem;
+} worker;
+
+static void worker_error(worker *w, const rta_error *e)
+{
+    if (w->nerrs == w->caperrs) {
+        int cap = w->caperrs ? w->caperrs * 2 : 16;
+        rta_error *ne = realloc(w->errs, (size_t)cap * sizeof *ne);
+        if (ne == NULL) {
+            w->nomem = 1;
+            return;
+        }
+        w->errs = ne;
+        w->caperrs = cap;
+    }
+    w->errs[w->nerrs++] = *e;
+}
+
+static void process_record(worker *w, const char *rec, size_t len, long start)
+{
+    rta__buf *o = &w->out;
+    rta_duty_result *r = w->r;
+    int kind = w->b ? w->b->kind : RTA_BATCH_DUTY;
+    rta__csv c;
+    int have;
+    w->rep.rows++;
+    rta__csv_init(&c, rec, len, w->name);
+    rta_error rerr;
+    rta_error_clear(&rerr);
+    rta_status rs = rta__csv_next(&c, &have, &rerr);
+    rta_entry e;
+    rta_entry_init(&e);
+    const char *id = "";
+    if (rs == RTA_OK && c.nfields != w->ncols)
+        rs = rta__error(&rerr, RTA_ERR_PARSE, w->name, start, 0, "row has %d fields, header %d",
+                        c.nfields, w->ncols);
+    if (rs == RTA_OK)
+        id = c.fields[w->col[F_ID]];
+    for (int i = 1; rs == RTA_OK && i < NFIELDS; i++) {
+        if (w->col[i] < 0)
+            continue;
+        rs = rta_entry_set(&e, field_names[i], c.fields[w->col[i]], &rerr);
+        if (rs != RTA_OK) {
+            rerr.column = w->col[i] + 1;
+            rerr.line = start;
+        }
+    }
+    if (rs == RTA_OK)
+        rs = rta_entry_check(&e, &rerr);
+    if (rs == RTA_OK)
+        rs = rta__duty_compute(w->duty, w->cache, &e, w->o, r, &rerr);
+    if (rs != RTA_OK) {
+        snprintf(rerr.input, sizeof rerr.input, "%s", w->name);
+        if (rerr.line == 0)
+            rerr.line = start;
+        w->rep.bad++;
+        worker_error(w, &rerr);
+        if (!(w->b && w->b->skip_bad)) {
+            /* an error row: the id and the message, no amounts (never a silent zero) */
+            w->nomem |= csv_field(o, id);
+            w->nomem |= rta__buf_puts(o, kind == RTA_BATCH_REFUND ? ",,,,,,," : ",,,,,,,,,,,");
+            w->nomem |= csv_field(o, rerr.message);
+            w->nomem |= rta__buf_append(o, "\n", 1);
+        }
+        rta__csv_free(&c);
+        return;
+    }
+    w->rep.ok++;
+    w->rep.total_duty_cents += r->total_duty_cents;
+    for (int a = 0; a < RTA_AUTH_COUNT; a++)
+        w->rep.by_authority[a] += r->by_authority[a];
+    w->nomem |= csv_field(o, id);
+    char m[3][32];
+    if (kind == RTA_BATCH_REFUND) {
+        int64_t refundable =
+            r->by_authority[RTA_AUTH_IEEPA_RECIP] + r->by_authority[RTA_AUTH_IEEPA_FENTANYL];
+        w->rep.refundable_cents += refundable;
+        char dbuf[16];
+        w->nomem |= rta__buf_printf(
+            o, ",%s,%s,%s,%s,%s,%s,\n", rta_date_format(e.date, dbuf, sizeof dbuf), e.origin,
+            e.hts.digits, rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_RECIP], m[0], 32),
+            rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_FENTANYL], m[1], 32),
+            rta_cents_format(refundable, m[2], 32));
+    } else {
+        /* one row, formatted by hand: batches print millions of amounts */
+        char row[512];
+        size_t n = 0;
+        int64_t cols[9] = {r->total_duty_cents,
+                           r->by_authority[RTA_AUTH_MFN] + r->by_authority[RTA_AUTH_SPECIAL] +
+                               r->by_authority[RTA_AUTH_COLUMN2],
+                           r->by_authority[RTA_AUTH_S232],
+                           r->by_authority[RTA_AUTH_S301],
+                           r->by_authority[RTA_AUTH_IEEPA_RECIP],
+                           r->by_authority[RTA_AUTH_IEEPA_FENTANYL],
+                           r->by_authority[RTA_AUTH_S122],
+                           r->by_authority[RTA_AUTH_OTHER],
+                           r->mpf_cents};
+        for (int k = 0; k < 9; k++) {
+            row[n++] = ',';
+            if (k == 8 && !r->mpf_known)
+                continue; /* no MPF limits bundled for the date: empty, not zero */
+            rta_cents_format(cols[k], row + n, sizeof row - n);
+            n += strlen(row + n);
+        }
+        row[n++] = ',';
+        rta_cents_format(r->hmf_cents, row + n, sizeof row - n);
+        n += strlen(row + n);
+        row[n++] = ',';
+        row[n++] = '\n';
+        w->nomem |= rta__buf_append(o, row, n);
+        if (!r->mpf_known)
+            w->rep.mpf_unknown++;
+    }
+    rta__csv_free(&c);
+}
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < w->n; i++) {
+        const char *rec = w->text.data + w->off[i];
+        process_record(w, rec, strlen(rec), w->line[i]);
+    }
+    return NULL;
+}
+
+/* Reads up to CHUNK_RECORDS records into w; returns 0 at end of input, -1 on no memory. */
+static int fill_chunk(worker *w, FILE *in, rta__buf *rec, long *lines)
+{
+    w->n = 0;
+    w->text.len = 0;
+    while (w->n < CHUNK_RECORDS) {
+        long start = *lines + 1;
+        int got = read_record(in, rec, lines);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            return w->n > 0;
+        if (rec->len == 0 || (rec->len == 1 && rec->data[0] == '\r'))
+            continue;
+        if (w->n == w->cap) {
+            int cap = w->cap ? w->cap * 2 : 256;
+            size_t *no = realloc(w->off, (size_t)cap * sizeof *no);
+            if (no == NULL)
+                return -1;
+            w->off = no;
+            long *nl = realloc(w->line, (size_t)cap * sizeof *nl);
+            if (nl == NULL)
+                return -1;
+            w->line = nl;
+            w->cap = cap;
+        }
+        w->off[w->n] = w->text.len;
+        w->line[w->n] = start;
+        if (rta__buf_append(&w->text, rec->data, rec->len + 1) != 0) /* with its NUL */
+            return -1;
+        w->n++;
+    }
+    return 1;
+}
+
 rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
                           const rta_duty_options *options, const rta_batch_options *b,
                           rta_batch_report *rep, rta_error *err)
 {
     memset(rep, 0, sizeof *rep);
     const char *name = b && b->input ? b->input : "<input>";
+    int nthreads = b && b->threads > 1 ? (b->threads > 64 ? 64 : b->threads) : 1;
     rta__buf rec = {0};
     rta__csv c;
+    memset(&c, 0, sizeof c);
     long lines = 0;
     int col[NFIELDS];
     rta_status st = RTA_OK;
-    rta_duty_result *r = malloc(sizeof *r);
-    rta__duty_cache *cache = rta__duty_cache_new();
-    if (r == NULL || cache == NULL) {
-        free(r);
-        rta__duty_cache_free(cache);
+    rta_duty_options o = options ? *options : (rta_duty_options){0, 0};
+    o.explain = 0;
+    worker *w = calloc((size_t)nthreads, sizeof *w);
+    if (w == NULL)
         return rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
-    }
     int got = read_record(in, &rec, &lines);
     if (got <= 0) {
-        rta__duty_cache_free(cache);
-        free(r);
-        rta__buf_free(&rec);
-        return rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");
+        st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");
+        goto done;
     }
     rta__csv_init(&c, rec.data, rec.len, name);
     int have;
@@ -169,112 +350,90 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
             goto done;
         }
     }
-    int ncols = c.nfields;
-    rta__csv_free(&c);
+    for (int t = 0; t < nthreads; t++) {
+        w[t].duty = duty;
+        w[t].o = &o;
+        w[t].b = b;
+        w[t].name = name;
+        w[t].col = col;
+        w[t].ncols = c.nfields;
+        w[t].cache = rta__duty_cache_new();
+        w[t].r = malloc(sizeof *w[t].r);
+        if (w[t].cache == NULL || w[t].r == NULL) {
+            st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
+            goto done;
+        }
+    }
     fputs(b && b->kind == RTA_BATCH_REFUND ? refund_header : duty_header, out);
-    rta_duty_options o = options ? *options : (rta_duty_options){0, 0};
-    o.explain = 0;
-    for (;;) {
-        long start = lines + 1;
-        got = read_record(in, &rec, &lines);
-        if (got < 0) {
-            st = rta__error(err, RTA_ERR_NOMEM, name, start, 0, "out of memory");
-            goto done;
-        }
-        if (got == 0)
-            break;
-        if (rec.len == 0 || (rec.len == 1 && rec.data[0] == '\r'))
-            continue;
-        rep->rows++;
-        rta__csv_init(&c, rec.data, rec.len, name);
-        rta_error rerr;
-        rta_error_clear(&rerr);
-        rta_status rs = rta__csv_next(&c, &have, &rerr);
-        rta_entry e;
-        rta_entry_init(&e);
-        const char *id = "";
-        if (rs == RTA_OK && c.nfields != ncols)
-            rs = rta__error(&rerr, RTA_ERR_PARSE, name, start, 0, "row has %d fields, header %d",
-                            c.nfields, ncols);
-        if (rs == RTA_OK)
-            id = c.fields[col[F_ID]];
-        for (int i = 1; rs == RTA_OK && i < NFIELDS; i++) {
-            if (col[i] < 0)
-                continue;
-            rs = rta_entry_set(&e, field_names[i], c.fields[col[i]], &rerr);
-            if (rs != RTA_OK) {
-                rerr.column = col[i] + 1;
-                rerr.line = start;
+    for (int more = 1; more;) {
+        int used = 0;
+        for (; used < nthreads; used++) {
+            int f = fill_chunk(&w[used], in, &rec, &lines);
+            if (f < 0) {
+                st = rta__error(err, RTA_ERR_NOMEM, name, lines, 0, "out of memory");
+                goto done;
+            }
+            if (f == 0) {
+                more = 0;
+                break;
+            }
+            if (w[used].n < CHUNK_RECORDS) {
+                used++;
+                more = 0;
+                break;
             }
         }
-        if (rs == RTA_OK)
-            rs = rta_entry_check(&e, &rerr);
-        if (rs == RTA_OK)
-            rs = rta__duty_compute(duty, cache, &e, &o, r, &rerr);
-        if (rs != RTA_OK) {
-            snprintf(rerr.input, sizeof rerr.input, "%s", name);
-            if (rerr.line == 0)
-                rerr.line = start;
-            rep->bad++;
-            if (b && b->on_error)
-                b->on_error(b->ctx, &rerr);
-            if (!(b && b->skip_bad)) {
-                /* an error row: the id and the message, no amounts (never a silent zero) */
-                csv_field(out, id);
-                fputs(b && b->kind == RTA_BATCH_REFUND ? ",,,,,,," : ",,,,,,,,,,,", out);
-                csv_field(out, rerr.message);
-                putc('\n', out);
+        /* compute: chunk 0 on this thread, the others on their own */
+        pthread_t tid[64];
+        int started[64] = {0};
+        for (int t = 1; t < used; t++)
+            started[t] = pthread_create(&tid[t], NULL, worker_run, &w[t]) == 0;
+        worker_run(&w[0]);
+        for (int t = 1; t < used; t++) {
+            if (started[t])
+                pthread_join(tid[t], NULL);
+            else
+                worker_run(&w[t]); /* could not start a thread: do it here */
+        }
+        /* report and write in input order */
+        for (int t = 0; t < used; t++) {
+            if (w[t].nomem) {
+                st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
+                goto done;
             }
-            rta__csv_free(&c);
-            continue;
-        }
-        rep->ok++;
-        rep->total_duty_cents += r->total_duty_cents;
-        for (int a = 0; a < RTA_AUTH_COUNT; a++)
-            rep->by_authority[a] += r->by_authority[a];
-        char m[8][32];
-        csv_field(out, id);
-        if (b && b->kind == RTA_BATCH_REFUND) {
-            int64_t refundable =
-                r->by_authority[RTA_AUTH_IEEPA_RECIP] + r->by_authority[RTA_AUTH_IEEPA_FENTANYL];
-            rep->refundable_cents += refundable;
-            char dbuf[16];
-            fprintf(out, ",%s,%s,%s,%s,%s,%s,\n", rta_date_format(e.date, dbuf, sizeof dbuf),
-                    e.origin, e.hts.digits,
-                    rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_RECIP], m[0], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_FENTANYL], m[1], 32),
-                    rta_cents_format(refundable, m[2], 32));
-        } else {
-            int64_t mfn = r->by_authority[RTA_AUTH_MFN] + r->by_authority[RTA_AUTH_SPECIAL] +
-                          r->by_authority[RTA_AUTH_COLUMN2];
-            fprintf(out, ",%s,%s,%s,%s,%s,%s,%s,%s,",
-                    rta_cents_format(r->total_duty_cents, m[0], 32),
-                    rta_cents_format(mfn, m[1], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_S232], m[2], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_S301], m[3], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_RECIP], m[4], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_FENTANYL], m[5], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_S122], m[6], 32),
-                    rta_cents_format(r->by_authority[RTA_AUTH_OTHER], m[7], 32));
-            if (r->mpf_known)
-                fputs(rta_cents_format(r->mpf_cents, m[0], 32), out);
-            fprintf(out, ",%s,", rta_cents_format(r->hmf_cents, m[1], 32));
-            if (!r->mpf_known)
-                csv_field(out, r->fee_note);
-            putc('\n', out);
-        }
-        rta__csv_free(&c);
-        if (ferror(out)) {
-            st = rta__error(err, RTA_ERR_IO, "<output>", 0, 0, "write error");
-            goto done;
+            for (int k = 0; k < w[t].nerrs; k++)
+                if (b && b->on_error)
+                    b->on_error(b->ctx, &w[t].errs[k]);
+            w[t].nerrs = 0;
+            if (w[t].out.len && fwrite(w[t].out.data, 1, w[t].out.len, out) != w[t].out.len) {
+                st = rta__error(err, RTA_ERR_IO, "<output>", 0, 0, "write error");
+                goto done;
+            }
+            w[t].out.len = 0;
         }
     }
     if (ferror(in))
         st = rta__error(err, RTA_ERR_IO, name, lines, 0, "read error");
 done:
+    for (int t = 0; t < nthreads; t++) {
+        rep->rows += w[t].rep.rows;
+        rep->ok += w[t].rep.ok;
+        rep->bad += w[t].rep.bad;
+        rep->total_duty_cents += w[t].rep.total_duty_cents;
+        rep->refundable_cents += w[t].rep.refundable_cents;
+        rep->mpf_unknown += w[t].rep.mpf_unknown;
+        for (int a = 0; a < RTA_AUTH_COUNT; a++)
+            rep->by_authority[a] += w[t].rep.by_authority[a];
+        rta__duty_cache_free(w[t].cache);
+        free(w[t].r);
+        rta__buf_free(&w[t].text);
+        rta__buf_free(&w[t].out);
+        free(w[t].off);
+        free(w[t].line);
+        free(w[t].errs);
+    }
+    free(w);
     rta__csv_free(&c);
     rta__buf_free(&rec);
-    rta__duty_cache_free(cache);
-    free(r);
     return st;
 }

@@ -68,6 +68,16 @@ grep -q "in.csv:4:5" "$T/err" && ok || bad "--skip-bad still reports the bad row
 cat "$T/in.csv" | "$RTA" duty --batch - --skip-bad >"$T/out3.csv" 2>/dev/null
 [[ $(wc -l <"$T/out3.csv") -eq 4 ]] && ok || bad "--skip-bad writes 3 rows + header"
 
+# --threads 2 gives the same output in the same order (chunks of 4096 rows: use 10,000)
+python3 - "$T/big.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("entry_id,date,hts,origin,value,qty1,qty2\n")
+    for i in range(10000):
+        f.write(f"r{i},2025-{1 + i % 12:02d}-{1 + i % 28:02d},6109.10.00.12,{['VN','CN','DE','CA'][i % 4]},{100 + i}.{i % 100:02d},10,5\n")
+PY
+"$RTA" duty --batch "$T/big.csv" --out "$T/big1.csv" --threads 1 && "$RTA" duty --batch "$T/big.csv" --out "$T/big2.csv" --threads 2 && cmp -s "$T/big1.csv" "$T/big2.csv" && [[ $(wc -l <"$T/big2.csv") -eq 10001 ]] && ok || bad "--threads 2 output differs or is short"
+
 # refund: IEEPA paid per entry
 expect_exit 1 "$RTA" refund --batch "$T/in.csv" --out "$T/ref.csv"
 python3 - "$T/ref.csv" <<'PY' && ok || bad "refund output"
