@@ -206,6 +206,16 @@ static void in_transit(void **state)
     extra y[] = {{"export_date", "2025-04-01"}, {NULL, NULL}};
     r = run("2025-04-09", "VN", TSHIRT, y, 0);
     assert_int_equal(line(r, "9903.01.72"), 0);
+    /* 9903.01.28 / CBP guidance: loaded before 2025-04-05 and entered before
+     * 2025-06-16 (data/measures/NOTES.md): no 10% baseline either */
+    r = run("2025-04-20", "VN", TSHIRT, y, 0);
+    assert_int_equal(r->total_duty_cents, 165000);
+    /* Section 122, 9903.03.02: loaded before 2026-02-24, entered before 2026-02-28 */
+    extra z[] = {{"export_date", "2026-02-20"}, {NULL, NULL}};
+    r = run("2026-02-26", "VN", TSHIRT, z, 0);
+    assert_int_equal(line(r, "9903.03.01"), 0);
+    r = run("2026-02-28", "VN", TSHIRT, z, 0);
+    assert_int_equal(line(r, "9903.03.01"), 100000);
 }
 
 /* China, 2025-06-01: Section 301 list 4A 7.5% (9903.88.15, the footnote of
