@@ -974,12 +974,16 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         return rta__error(err, RTA_ERR_NOT_FOUND, "<entry>", 0, 0,
                           "no HTS revision is bundled for %s",
                           rta_date_format(e->date, d1, sizeof d1));
-    rta_revision rv;
-    rta_snapshot_revision(d->snap, rev, &rv);
-    snprintf(r->revision, sizeof r->revision, "%s", rv.name);
+    copy_str(r->revision, sizeof r->revision, rta__snap_str(d->snap, d->snap->revs[rev].name));
+    /* the line: its row by code; the full line (path links, units) only when needed */
     rta_hts_line line;
-    if (rta_hts_find(d->snap, rev, &e->hts, &line, err) != RTA_OK)
-        return err ? err->code : RTA_ERR_NOT_FOUND;
+    uint32_t row;
+    if (!rta__hts_find_row(d->snap, rev, &e->hts, &row)) {
+        rta_status fst = rta_hts_find(d->snap, rev, &e->hts, &line, err);
+        return fst != RTA_OK ? fst : RTA_ERR_NOT_FOUND;
+    }
+    int line_filled = 0;
+    line.row = row;
     int ci = -1;
     if (e->origin[0] >= 'A' && e->origin[0] <= 'Z' && e->origin[1] >= 'A' && e->origin[1] <= 'Z' &&
         e->origin[2] == '\0')
@@ -1125,13 +1129,17 @@ selected:;
     /* the HTS rate: Column 2, a claimed special program, or General */
     rta_status st;
     rta_rate rate;
-    const char *text = line.rate[RTA_COL_GENERAL];
+    const char *text = rta__hts_rate_text(d->snap, row, RTA_COL_GENERAL);
     rta_authority mfn_auth = RTA_AUTH_MFN;
     char rate_label[96];
     if (column2 >= 0) {
-        text = line.rate[RTA_COL_COLUMN2];
+        text = rta__hts_rate_text(d->snap, row, RTA_COL_COLUMN2);
         mfn_auth = RTA_AUTH_COLUMN2;
     } else if (e->program[0]) {
+        if (!line_filled) {
+            rta__hts_fill_line(d->snap, row, rev, &line);
+            line_filled = 1;
+        }
         rta_special sp;
         if (rta_special_parse(line.rate[RTA_COL_SPECIAL], strlen(line.rate[RTA_COL_SPECIAL]), &sp,
                               NULL) != RTA_OK)
@@ -1153,9 +1161,9 @@ selected:;
     }
     if (text[0] == '\0' && mfn_auth != RTA_AUTH_SPECIAL)
         return rta__error(err, RTA_ERR_NOT_FOUND, "<duty>", 0, 0, "%s has no %s rate in HTS %s",
-                          code, column2 >= 0 ? "Column 2" : "General", rv.name);
+                          code, column2 >= 0 ? "Column 2" : "General", r->revision);
     int64_t simple_av = -1;
-    if (mfn_auth == RTA_AUTH_MFN && cache && line.rate_inherited[RTA_COL_GENERAL] >= 0) {
+    if (mfn_auth == RTA_AUTH_MFN && cache) {
         /* direct-mapped cache of the General rate of this line row */
         if (cache->rates == NULL) {
             cache->nrates = d->snap->nrows;
@@ -1192,6 +1200,10 @@ selected:;
         snprintf(rate_label, sizeof rate_label, "%s", text);
     }
     if (simple_av < 0) {
+        if (!line_filled) {
+            rta__hts_fill_line(d->snap, row, rev, &line);
+            line_filled = 1;
+        }
         if ((st = hts_rate_amount(&line, &rate, rate_label, e, &mfn_amount, err)) != RTA_OK)
             return st;
         has_av = rate.nparts == 0;
@@ -1499,15 +1511,74 @@ static int parse_qty(const char *s, int64_t *out)
     return 0;
 }
 
+enum {
+    EF_VALUE,
+    EF_STEEL,
+    EF_ALUMINUM,
+    EF_COPPER,
+    EF_US_CONTENT,
+    EF_DATE,
+    EF_EXPORT_DATE,
+    EF_HTS,
+    EF_ORIGIN,
+    EF_QTY1,
+    EF_QTY2,
+    EF_QTY,
+    EF_PROGRAM,
+    EF_TRANSSHIPPED,
+    EF_MODE,
+    EF_UNKNOWN
+};
+
+/* The field a batch column or flag names: one or two comparisons, as batches
+ * set several fields per entry. */
+static int entry_field_id(const char *f)
+{
+    switch (f[0]) {
+    case 'v':
+        return strcmp(f, "value") == 0 ? EF_VALUE : EF_UNKNOWN;
+    case 's':
+        return strcmp(f, "steel") == 0 ? EF_STEEL : EF_UNKNOWN;
+    case 'a':
+        return strcmp(f, "aluminum") == 0 ? EF_ALUMINUM : EF_UNKNOWN;
+    case 'c':
+        return strcmp(f, "copper") == 0 ? EF_COPPER : EF_UNKNOWN;
+    case 'u':
+        return strcmp(f, "us_content") == 0 ? EF_US_CONTENT : EF_UNKNOWN;
+    case 'd':
+        return strcmp(f, "date") == 0 ? EF_DATE : EF_UNKNOWN;
+    case 'e':
+        return strcmp(f, "export_date") == 0 ? EF_EXPORT_DATE : EF_UNKNOWN;
+    case 'h':
+        return strcmp(f, "hts") == 0 ? EF_HTS : EF_UNKNOWN;
+    case 'o':
+        return strcmp(f, "origin") == 0 ? EF_ORIGIN : EF_UNKNOWN;
+    case 'q':
+        return strcmp(f, "qty1") == 0   ? EF_QTY1
+               : strcmp(f, "qty2") == 0 ? EF_QTY2
+               : strcmp(f, "qty") == 0  ? EF_QTY
+                                        : EF_UNKNOWN;
+    case 'p':
+        return strcmp(f, "program") == 0 ? EF_PROGRAM : EF_UNKNOWN;
+    case 't':
+        return strcmp(f, "transshipped") == 0 ? EF_TRANSSHIPPED : EF_UNKNOWN;
+    case 'm':
+        return strcmp(f, "mode") == 0 ? EF_MODE : EF_UNKNOWN;
+    default:
+        return EF_UNKNOWN;
+    }
+}
+
 rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_error *err)
 {
+    int id = entry_field_id(field);
 #define BAD(what) rta__error(err, RTA_ERR_PARSE, "<entry>", 0, 0, "%s \"%s\" " what, field, v)
-    int64_t *money = strcmp(field, "value") == 0        ? &e->value_cents
-                     : strcmp(field, "steel") == 0      ? &e->steel_cents
-                     : strcmp(field, "aluminum") == 0   ? &e->aluminum_cents
-                     : strcmp(field, "copper") == 0     ? &e->copper_cents
-                     : strcmp(field, "us_content") == 0 ? &e->us_content_cents
-                                                        : NULL;
+    int64_t *money = id == EF_VALUE        ? &e->value_cents
+                     : id == EF_STEEL      ? &e->steel_cents
+                     : id == EF_ALUMINUM   ? &e->aluminum_cents
+                     : id == EF_COPPER     ? &e->copper_cents
+                     : id == EF_US_CONTENT ? &e->us_content_cents
+                                           : NULL;
     if (money) {
         if (v[0] == '\0' && money != &e->value_cents)
             return RTA_OK;
@@ -1517,7 +1588,7 @@ rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_err
             e->given |= RTA_ENTRY_VALUE;
         return RTA_OK;
     }
-    if (strcmp(field, "date") == 0 || strcmp(field, "export_date") == 0) {
+    if (id == EF_DATE || id == EF_EXPORT_DATE) {
         rta_day dd;
         if (v[0] == '\0' && field[0] == 'e')
             return RTA_OK;
@@ -1532,21 +1603,21 @@ rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_err
         }
         return RTA_OK;
     }
-    if (strcmp(field, "hts") == 0) {
+    if (id == EF_HTS) {
         rta_error cerr;
         if (rta_code_parse(v, &e->hts, &cerr) != RTA_OK)
             return rta__error(err, RTA_ERR_PARSE, "<entry>", 0, 0, "hts: %s", cerr.message);
         e->given |= RTA_ENTRY_HTS;
         return RTA_OK;
     }
-    if (strcmp(field, "origin") == 0) {
+    if (id == EF_ORIGIN) {
         if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
             return BAD("is not an ISO 3166 alpha-2 code (two capital letters)");
         memcpy(e->origin, v, 3);
         e->given |= RTA_ENTRY_ORIGIN;
         return RTA_OK;
     }
-    if (strcmp(field, "qty1") == 0 || strcmp(field, "qty2") == 0) {
+    if (id == EF_QTY1 || id == EF_QTY2) {
         int k = field[3] - '1';
         if (v[0] == '\0')
             return RTA_OK;
@@ -1556,7 +1627,7 @@ rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_err
             e->nqty = k + 1;
         return RTA_OK;
     }
-    if (strcmp(field, "qty") == 0) { /* "N" or "N,N" */
+    if (id == EF_QTY) { /* "N" or "N,N" */
         char a[40];
         snprintf(a, sizeof a, "%s", v);
         char *comma = strchr(a, ',');
@@ -1567,13 +1638,13 @@ rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_err
             st = rta_entry_set(e, "qty2", comma + 1, err);
         return st;
     }
-    if (strcmp(field, "program") == 0) {
+    if (id == EF_PROGRAM) {
         if (strlen(v) > 3)
             return BAD("is not a special program code (AU, KR, S, S+ ...)");
         snprintf(e->program, sizeof e->program, "%s", v);
         return RTA_OK;
     }
-    if (strcmp(field, "transshipped") == 0) {
+    if (id == EF_TRANSSHIPPED) {
         if (v[0] == '\0' || strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
             e->transshipped = 0;
         else if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
@@ -1582,7 +1653,7 @@ rta_status rta_entry_set(rta_entry *e, const char *field, const char *v, rta_err
             return BAD("is not true/false");
         return RTA_OK;
     }
-    if (strcmp(field, "mode") == 0) {
+    if (id == EF_MODE) {
         if (v[0] == '\0' || strcmp(v, "ocean") == 0)
             e->mode = RTA_MODE_OCEAN;
         else if (strcmp(v, "air") == 0)

@@ -84,28 +84,37 @@ static const char *const refund_header =
 
 /* Reads one CSV record (possibly several physical lines when a quoted field
  * holds a newline) into buf. Returns 0 at end of input, 1 otherwise. */
-static int read_record(FILE *in, rta__buf *buf, long *lines)
+typedef struct reader {
+    FILE *in;
+    char *line; /* getline's buffer, reused; freed by the batch */
+    size_t cap;
+} reader;
+
+static int read_record(reader *rd, rta__buf *buf, long *lines)
 {
+    /* whole lines at a time (getline finds the newline with memchr); a quoted
+     * field with a newline keeps the record open until its quotes balance */
     buf->len = 0;
     int quotes = 0, got = 0;
     for (;;) {
-        if (buf->len + 2 > buf->cap && rta__buf_reserve(buf, 256) != 0)
-            return -1;
-        int c = getc_unlocked(in);
-        if (c == EOF)
+        ssize_t n = getline(&rd->line, &rd->cap, rd->in);
+        if (n < 0)
             break;
         got = 1;
-        if (c == '"')
+        (*lines)++;
+        const char *line = rd->line;
+        for (const char *q = memchr(line, '"', (size_t)n); q;
+             q = memchr(q + 1, '"', (size_t)(line + n - q - 1)))
             quotes ^= 1;
-        if (c == '\n') {
-            (*lines)++;
-            if (!quotes)
-                break;
-        }
-        buf->data[buf->len++] = (char)c;
+        if (rta__buf_append(buf, line, (size_t)n) != 0)
+            return -1;
+        if (!quotes)
+            break;
     }
     if (buf->data == NULL && rta__buf_reserve(buf, 1) != 0)
         return -1;
+    if (buf->len > 0 && buf->data[buf->len - 1] == '\n')
+        buf->len--;
     buf->data[buf->len] = '\0';
     return got;
 }
@@ -170,7 +179,30 @@ static void worker_error(worker *w, const rta_error *e)
     w->errs[w->nerrs++] = *e;
 }
 
-static void process_record(worker *w, const char *rec, size_t len, long start)
+/* Splits an unquoted record in place (the common case); returns the field
+ * count, or -1 if the record has quotes or too many fields. */
+static int split_plain(char *rec, size_t len, char **fields, int max)
+{
+    if (memchr(rec, '"', len) != NULL)
+        return -1;
+    if (len > 0 && rec[len - 1] == '\r')
+        rec[--len] = '\0';
+    int n = 0;
+    char *p = rec;
+    for (;;) {
+        if (n == max)
+            return -1;
+        fields[n++] = p;
+        char *comma = memchr(p, ',', (size_t)(rec + len - p));
+        if (comma == NULL)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+static void process_record(worker *w, char *rec, size_t len, long start)
 {
     rta__buf *o = &w->out;
     rta_duty_result *r = w->r;
@@ -178,10 +210,20 @@ static void process_record(worker *w, const char *rec, size_t len, long start)
     rta__csv c;
     int have;
     w->rep.rows++;
-    rta__csv_init(&c, rec, len, w->name);
     rta_error rerr;
     rta_error_clear(&rerr);
-    rta_status rs = rta__csv_next(&c, &have, &rerr);
+    rta_status rs = RTA_OK;
+    /* fields: split in place when unquoted, else through the RFC 4180 reader */
+    char *plain[RTA__CSV_MAX_FIELDS];
+    int nplain = split_plain(rec, len, plain, RTA__CSV_MAX_FIELDS);
+    rta__csv_init(&c, rec, len, w->name);
+    if (nplain >= 0) {
+        for (int i = 0; i < nplain; i++)
+            c.fields[i] = plain[i];
+        c.nfields = nplain;
+    } else {
+        rs = rta__csv_next(&c, &have, &rerr);
+    }
     rta_entry e;
     rta_entry_init(&e);
     const char *id = "";
@@ -272,14 +314,14 @@ static void *worker_run(void *arg)
 {
     worker *w = arg;
     for (int i = 0; i < w->n; i++) {
-        const char *rec = w->text.data + w->off[i];
+        char *rec = w->text.data + w->off[i];
         process_record(w, rec, strlen(rec), w->line[i]);
     }
     return NULL;
 }
 
 /* Reads up to CHUNK_RECORDS records into w; returns 0 at end of input, -1 on no memory. */
-static int fill_chunk(worker *w, FILE *in, rta__buf *rec, long *lines)
+static int fill_chunk(worker *w, reader *in, rta__buf *rec, long *lines)
 {
     w->n = 0;
     w->text.len = 0;
@@ -331,7 +373,8 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     worker *w = calloc((size_t)nthreads, sizeof *w);
     if (w == NULL)
         return rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
-    int got = read_record(in, &rec, &lines);
+    reader rd = {in, NULL, 0};
+    int got = read_record(&rd, &rec, &lines);
     if (got <= 0) {
         st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");
         goto done;
@@ -368,7 +411,7 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     for (int more = 1; more;) {
         int used = 0;
         for (; used < nthreads; used++) {
-            int f = fill_chunk(&w[used], in, &rec, &lines);
+            int f = fill_chunk(&w[used], &rd, &rec, &lines);
             if (f < 0) {
                 st = rta__error(err, RTA_ERR_NOMEM, name, lines, 0, "out of memory");
                 goto done;
@@ -433,6 +476,7 @@ done:
         free(w[t].errs);
     }
     free(w);
+    free(rd.line);
     rta__csv_free(&c);
     rta__buf_free(&rec);
     return st;

@@ -69,6 +69,29 @@ static uint32_t row_in(const rta_snapshot *s, size_t i, int revision)
     return SNAP_NONE;
 }
 
+int rta__hts_find_row(const rta_snapshot *snap, int revision, const rta_code *code, uint32_t *row)
+{
+    if (revision < 0 || (size_t)revision >= snap->nrevs)
+        return 0;
+    uint64_t key = rta_code_key(code);
+    size_t i = lower_bound(snap, key);
+    if (i >= snap->ncodeidx || snap->codeidx[i].key != key)
+        return 0;
+    *row = row_in(snap, i, revision);
+    return *row != SNAP_NONE;
+}
+
+const char *rta__hts_rate_text(const rta_snapshot *snap, uint32_t row, int column)
+{
+    uint32_t src = snap->rows[row].rate_src[column];
+    return src == SNAP_NONE ? "" : rta__snap_str(snap, snap->rows[src].rate[column]);
+}
+
+void rta__hts_fill_line(const rta_snapshot *snap, uint32_t row, int revision, rta_hts_line *out)
+{
+    fill_line(snap, row, revision, out);
+}
+
 rta_status rta_hts_find(const rta_snapshot *snap, int revision, const rta_code *code,
                         rta_hts_line *out, rta_error *err)
 {

@@ -11,6 +11,7 @@
 #define RTA_SNAPSHOT_INTERNAL_H
 
 #include "internal.h"
+#include "rta/hts.h"
 #include "rta/snapshot.h"
 
 #include <sqlite3.h>
@@ -141,6 +142,13 @@ rta_status rta__snapshot_build_image(sqlite3 *db, void **out, size_t *out_size, 
 /* Validates an image (taking ownership of `image`, which must be malloc'ed
  * and 8-byte aligned) and wraps it as a snapshot. */
 rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out, rta_error *err);
+
+/* Fast paths of rta/hts.h for the duty engine: the row of a code in a
+ * revision (0 if absent), the rate text in force on a row for a column
+ * (rta_hts_column), and the full line of a row. */
+int rta__hts_find_row(const rta_snapshot *snap, int revision, const rta_code *code, uint32_t *row);
+const char *rta__hts_rate_text(const rta_snapshot *snap, uint32_t row, int column);
+void rta__hts_fill_line(const rta_snapshot *snap, uint32_t row, int revision, rta_hts_line *out);
 
 /* The checksum recorded in an image's header (0 if too small). */
 uint64_t rta__snapshot_image_checksum(const void *image, size_t size);
