@@ -76,6 +76,7 @@ typedef struct plist {
     char *name;
     list_entry *e;
     int n;
+    unsigned lens; /* bit k set when some entry has k digits: only those prefixes are searched */
 } plist;
 
 typedef struct fee_row {
@@ -98,6 +99,8 @@ struct rta_duty {
     int nfees;
     int ngroups;
     int16_t cidx[26 * 26]; /* ISO alpha-2 -> snapshot country index, -1 if none */
+    int mask_words;        /* 64-bit words in a mask over the rows */
+    uint64_t *origin_mask; /* per country: bit i set when row i's origins cover it */
     rta_day *bounds;       /* sorted dates on which some row or list entry starts or ends */
     int nbounds;
 };
@@ -250,8 +253,11 @@ static rta_status load_lists(rta_duty *d, sqlite3 *db, rta_error *err)
             e->to = INT32_MAX;
     }
     sqlite3_finalize(q);
-    for (int i = 0; i < d->nlists; i++)
+    for (int i = 0; i < d->nlists; i++) {
         qsort(d->lists[i].e, (size_t)d->lists[i].n, sizeof(list_entry), cmp_entry);
+        for (int k = 0; k < d->lists[i].n; k++)
+            d->lists[i].lens |= 1u << (d->lists[i].e[k].len & 31);
+    }
     return RTA_OK;
 nomem:
     sqlite3_finalize(q);
@@ -522,6 +528,18 @@ rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **
         st = load_fees(d, db, err);
     if (st == RTA_OK)
         st = make_bounds(d, err);
+    if (st == RTA_OK) {
+        d->mask_words = (d->nm + 63) / 64;
+        size_t nc = snap->ncountries;
+        d->origin_mask = calloc(nc * (size_t)d->mask_words + 1, sizeof *d->origin_mask);
+        if (d->origin_mask == NULL)
+            st = rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+        for (size_t ci = 0; st == RTA_OK && ci < nc; ci++)
+            for (int i = 0; i < d->nm; i++)
+                if (d->m[i].origin_in[ci])
+                    d->origin_mask[ci * (size_t)d->mask_words + (size_t)(i / 64)] |= 1ULL
+                                                                                     << (i % 64);
+    }
     if (st != RTA_OK) {
         rta_duty_close(d);
         return st;
@@ -556,6 +574,7 @@ void rta_duty_close(rta_duty *d)
         free(d->fees[i].source);
     free(d->fees);
     free(d->bounds);
+    free(d->origin_mask);
     free(d);
 }
 
@@ -587,6 +606,8 @@ static int64_t apply_rate(int64_t base_cents, int64_t millionths)
 static int list_match(const plist *l, const char *digits, int len, rta_day date)
 {
     for (int pl = 2; pl <= len; pl++) {
+        if (!(l->lens & (1u << pl)))
+            continue;
         /* binary search for the first entry equal to the prefix of length pl */
         int lo = 0, hi = l->n;
         while (lo < hi) {
@@ -599,8 +620,8 @@ static int list_match(const plist *l, const char *digits, int len, rta_day date)
         }
         for (int i = lo;
              i < l->n && l->e[i].len == pl && strncmp(l->e[i].hts, digits, (size_t)pl) == 0; i++)
-            if (l->e[i].from <= date && date <= l->e[i].to)
-                return 1;
+            if (date == INT32_MIN || (l->e[i].from <= date && date <= l->e[i].to))
+                return 1; /* INT32_MIN: on any date */
     }
     return 0;
 }
@@ -757,10 +778,10 @@ static int in_force(const measure *m, rta_day date, const rta_duty_options *o)
 
 /* Measures that may apply to (line row, origin) on some date: origin and
  * product scope ignoring dates. Exemptions and dates are checked per entry. */
-static int could_apply(const rta_duty *d, const measure *m, const rta_code *hts, int ci)
+/* Whether a row's product scope can match the code on some date (exemptions
+ * and dates are checked per entry). */
+static int product_could_match(const rta_duty *d, const measure *m, const rta_code *hts)
 {
-    if (!m->origin_in[ci])
-        return 0;
     for (int k = 0; k < m->nprod; k++) {
         const sel *s = &m->prod[k];
         if (s->kind == SEL_ALL)
@@ -768,12 +789,8 @@ static int could_apply(const rta_duty *d, const measure *m, const rta_code *hts,
         if (s->kind == SEL_PREFIX) {
             if (s->len <= hts->len && memcmp(s->digits, hts->digits, (size_t)s->len) == 0)
                 return 1;
-        } else {
-            const plist *l = &d->lists[s->list];
-            for (int pl = 2; pl <= hts->len; pl++)
-                for (int i = 0; i < l->n; i++)
-                    if (l->e[i].len == pl && strncmp(l->e[i].hts, hts->digits, (size_t)pl) == 0)
-                        return 1;
+        } else if (list_match(&d->lists[s->list], hts->digits, hts->len, INT32_MIN)) {
+            return 1;
         }
     }
     return 0;
@@ -812,6 +829,8 @@ struct rta__duty_cache {
     size_t cap, used;
     rate_slot *rates; /* direct-mapped by row */
     size_t nrates;
+    uint64_t *prod; /* per line row: a known mask, then a match mask over the rows */
+    size_t nprod_rows;
     uint16_t *idx;
     size_t nidx, capidx;
 };
@@ -835,6 +854,7 @@ void rta__duty_cache_free(rta__duty_cache *c)
     if (c == NULL)
         return;
     free(c->rates);
+    free(c->prod);
     free(c->memo);
     free(c->slots);
     free(c->idx);
@@ -925,19 +945,34 @@ static const uint16_t *candidates(const rta_duty *d, rta__duty_cache *c, uint32_
             return NULL;
         return candidates(d, c, row, ci, hts, n);
     }
+    /* product scope per line row, computed lazily per row and measure and
+     * shared by every origin; origin scope per country (precomputed at open) */
+    int words = d->mask_words;
+    if (c->prod == NULL) {
+        c->nprod_rows = d->snap->nrows;
+        c->prod = calloc(c->nprod_rows * (size_t)words * 2 + 1, sizeof *c->prod);
+        if (c->prod == NULL)
+            return NULL;
+    }
+    uint64_t *known = c->prod + (size_t)row * (size_t)words * 2;
+    uint64_t *match = known + words;
+    const uint64_t *om = d->origin_mask + (size_t)ci * (size_t)words;
     size_t first = c->nidx;
-    for (int i = 0; i < d->nm; i++) {
-        if (!could_apply(d, &d->m[i], hts, ci))
-            continue;
-        if (c->nidx == c->capidx) {
-            size_t cap = c->capidx ? c->capidx * 2 : 1024;
-            uint16_t *ni = realloc(c->idx, cap * sizeof *ni);
-            if (ni == NULL)
+    for (int w = 0; w < words; w++) {
+        uint64_t bits = om[w];
+        while (bits) {
+            int b = __builtin_ctzll(bits);
+            bits &= bits - 1;
+            uint64_t bit = 1ULL << b;
+            int i = w * 64 + b;
+            if (!(known[w] & bit)) {
+                known[w] |= bit;
+                if (product_could_match(d, &d->m[i], hts))
+                    match[w] |= bit;
+            }
+            if ((match[w] & bit) && idx_push(c, (uint16_t)i) != 0)
                 return NULL;
-            c->idx = ni;
-            c->capidx = cap;
         }
-        c->idx[c->nidx++] = (uint16_t)i;
     }
     cache_slot *s = &c->slots[j];
     s->row = key;
