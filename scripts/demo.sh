@@ -48,5 +48,13 @@ step "Why: every measure considered, with its source row (excerpt)" \
   "rta duty --date 2025-04-09 --origin VN --hts 8517.13.00.00 --value 10000 --explain | grep -E 'recip-(base|vn)|s122|fl-vn'"
 step "A batch (CSV in, CSV out) and the IEEPA refund view" \
   "printf 'entry_id,date,hts,origin,value,qty1,qty2\\nA1,2025-04-09,6109.10.00.12,VN,10000,100,50\\nA2,2025-09-01,6109.10.00.12,CN,5000,50,25\\nA3,2026-03-02,6109.10.00.12,VN,10000,100,50\\n' > /tmp/rta-demo.csv; rta duty --batch /tmp/rta-demo.csv; rta refund --batch /tmp/rta-demo.csv"
+step "The reciprocal formula of April 2025 for Viet Nam: 90.4% computed, 46% applied (Annex I: 46%)" \
+  "rta reciprocal --partner VN"
+step "The 2024 balance with Viet Nam and what the US imports from it, by HS section" \
+  "rta balance VN --by section --top 8"
+step "Every parameter is a flag: with the pass-through phi = 0.945 (AEI) Viet Nam gets 12%" \
+  "rta reciprocal --partner VN --phi 0.945"
+step "Both charts as SVG, written by rta itself" \
+  "rta reciprocal --svg /tmp/rta-reciprocal.svg && rta balance VN --by section --top 8 --svg /tmp/rta-balance-vn.svg >/dev/null && ls -l /tmp/rta-reciprocal.svg /tmp/rta-balance-vn.svg"
 echo
-echo "Next in the tour (open issues): the reciprocal formula, rules of origin, the negotiation workbench."
+echo "Next in the tour (open issues): rules of origin, the negotiation workbench."

@@ -138,6 +138,9 @@ rta_status rta_duty_compute(const rta_duty *duty, const rta_entry *entry,
 char *rta_duty_result_json(const rta_duty *duty, const rta_entry *entry,
                            const rta_duty_options *options, const rta_duty_result *r);
 
+/* duty / value in hundredths of a percent, half-up (3650 = 36.50%); 0 if value <= 0. */
+int64_t rta_duty_rate_hundredths(int64_t duty_cents, int64_t value_cents);
+
 /* Formats cents as a decimal string with two decimals ("-12.05"). Returns buf. */
 char *rta_cents_format(int64_t cents, char *buf, size_t size);
 

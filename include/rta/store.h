@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes and reads. */
-#define RTA_SCHEMA_VERSION 2
+#define RTA_SCHEMA_VERSION 3
 
 typedef struct rta_store rta_store;
 

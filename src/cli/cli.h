@@ -40,5 +40,7 @@ int cmd_code(cli *c, int argc, char **argv);
 int cmd_duty(cli *c, int argc, char **argv);
 int cmd_refund(cli *c, int argc, char **argv);
 int cmd_timeline(cli *c, int argc, char **argv);
+int cmd_reciprocal(cli *c, int argc, char **argv);
+int cmd_balance(cli *c, int argc, char **argv);
 
 #endif

@@ -175,8 +175,8 @@ static int run_batch(const cli *c, const char *in_path, const char *out_path, in
     }
     if (in != stdin)
         fclose(in);
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "rta: %s: write error\n", out_path);
+    if (fflush(out) != 0 || ferror(out) || (out != stdout && fclose(out) != 0)) {
+        fprintf(stderr, "rta: %s: write error\n", out == stdout ? "<stdout>" : out_path);
         rc = EXIT_FAIL;
     }
     return rc;
@@ -206,7 +206,7 @@ static void print_text(const rta_entry *e, const rta_duty_options *o, const rta_
     printf("  %-84s %12s\n", "HMF (harbor maintenance fee)",
            rta_cents_format(r->hmf_cents, b1, sizeof b1));
     if (e->value_cents > 0) {
-        int64_t bp = (r->total_duty_cents * 1000000 / e->value_cents + 50) / 100;
+        int64_t bp = rta_duty_rate_hundredths(r->total_duty_cents, e->value_cents);
         printf("  effective duty rate %lld.%02lld%%\n", (long long)(bp / 100),
                (long long)(bp % 100));
     }
@@ -388,7 +388,7 @@ int cmd_timeline(cli *c, int argc, char **argv)
                o.ieepa_collection ? "collection" : "legal");
     for (int i = 0; i < n && i < max; i++) {
         const rta_timeline_step *s = &steps[i];
-        int64_t bp = e.value_cents ? (s->duty_cents * 1000000 / e.value_cents + 50) / 100 : 0;
+        int64_t bp = rta_duty_rate_hundredths(s->duty_cents, e.value_cents);
         rta_date_format(s->from, d1, sizeof d1);
         rta_date_format(s->to, d2, sizeof d2);
         if (json) {

@@ -32,6 +32,9 @@ static const char usage_text[] =
     "  refund --batch FILE    the IEEPA duties paid per entry (refundable)\n"
     "  timeline --origin CC --hts CODE\n"
     "                         every date the duty stack of a product changed\n"
+    "  reciprocal [--partner P]\n"
+    "                         the USTR reciprocal formula vs EO 14257 Annex I\n"
+    "  balance PARTNER        the 2024 goods balance and imports by product\n"
     "\n"
     "options:\n"
     "  --db PATH              the store (default: $RTA_DB, else ./rta.db)\n"
@@ -149,5 +152,9 @@ int main(int argc, char **argv)
         return cmd_refund(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "timeline") == 0)
         return cmd_timeline(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "reciprocal") == 0)
+        return cmd_reciprocal(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "balance") == 0)
+        return cmd_balance(&c, sub_argc, sub_argv);
     return cli_usage(NULL, "unknown command \"%s\"", cmd);
 }

@@ -526,8 +526,14 @@ rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **
         st = load_measures(d, db, err);
     if (st == RTA_OK)
         st = load_fees(d, db, err);
+    if (st == RTA_OK && d->nm > 1024)
+        st = rta__error(err, RTA_ERR_RANGE, "measure", 0, 0,
+                        "%d measure rows: this engine handles at most 1024", d->nm);
     if (st == RTA_OK)
         st = make_bounds(d, err);
+    if (st == RTA_OK && d->nbounds >= 0x3FFF)
+        st = rta__error(err, RTA_ERR_RANGE, "measure", 0, 0,
+                        "%d distinct boundary dates: at most 16382", d->nbounds);
     if (st == RTA_OK) {
         d->mask_words = (d->nm + 63) / 64;
         size_t nc = snap->ncountries;
@@ -595,12 +601,21 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
+/* 128-bit intermediates: a product of cents and millionths exceeds 64 bits
+ * from about $92 million at 100%. */
+__extension__ typedef __int128 i128;
+
+static int64_t clamp64(i128 v)
+{
+    return v > (i128)INT64_MAX ? INT64_MAX : v < (i128)INT64_MIN ? INT64_MIN : (int64_t)v;
+}
+
 /* base x rate, rounded half-up to the cent (amounts are never negative here) */
 static int64_t apply_rate(int64_t base_cents, int64_t millionths)
 {
     if (base_cents <= 0 || millionths <= 0)
         return 0;
-    return (base_cents * millionths + 500000) / 1000000;
+    return clamp64(((i128)base_cents * millionths + 500000) / 1000000);
 }
 
 static int list_match(const plist *l, const char *digits, int len, rta_day date)
@@ -756,9 +771,9 @@ static rta_status hts_rate_amount(const rta_hts_line *line, const rta_rate *rate
                                   line->nunits > 1 ? line->units[1] : "");
             /* micro-USD per `per` units x quantity (thousandths) -> cents, half-up */
             int64_t per = p->per > 0 ? p->per : 1;
-            int64_t num = q * p->micro_usd;   /* micro-USD x 1000 */
-            int64_t den = per * 1000 * 10000; /* -> cents */
-            a = (num + den / 2) / den;
+            i128 num = (i128)q * p->micro_usd;   /* micro-USD x 1000 */
+            i128 den = (i128)per * 1000 * 10000; /* -> cents */
+            a = clamp64((num + den / 2) / den);
         }
         total += p->sign < 0 ? -a : a;
     }
@@ -1037,6 +1052,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     int column2 = -1;
     /* a batch reuses the selection of a (line, origin, epoch, flags) it has seen */
     memo_slot *memo = NULL;
+    int memo_pending = 0; /* a new memo slot is filled below; undone on failure */
     int usmca = strcmp(e->program, "S") == 0 || strcmp(e->program, "S+") == 0;
     if (cache && !opt->explain && !e->has_export_date) {
         uint64_t key = ((uint64_t)line.row + 1) << 32 | (uint64_t)(unsigned)ci << 16 |
@@ -1060,6 +1076,7 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         memo->first = 0;
         memo->column2 = -1;
         cache->memo_used++;
+        memo_pending = 1;
     }
     /* the measures to look at: all (and explain each), or a batch's cached candidates */
     uint16_t all_idx[1024];
@@ -1067,8 +1084,13 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
     int nlook = d->nm;
     if (cache && !opt->explain) {
         look = candidates(d, cache, line.row, ci, &e->hts, &nlook);
-        if (look == NULL)
+        if (look == NULL) {
+            if (memo_pending) { /* never leave an empty selection behind */
+                memo->key = 0;
+                cache->memo_used--;
+            }
             return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+        }
     } else {
         for (int i = 0; i < d->nm; i++)
             all_idx[i] = (uint16_t)i;
@@ -1153,8 +1175,11 @@ rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rt
         int kept = 0;
         for (int a = 0; a < ncand; a++)
             if (cand[candl[a]]) {
-                if (idx_push(cache, candl[a]) != 0)
+                if (idx_push(cache, candl[a]) != 0) {
+                    memo->key = 0;
+                    cache->memo_used--;
                     return rta__error(err, RTA_ERR_NOMEM, "<duty>", 0, 0, "out of memory");
+                }
                 kept++;
             }
         memo->count = (uint16_t)kept;
@@ -1337,8 +1362,9 @@ selected:;
             if (m->method == METHOD_FLOOR) {
                 /* all-in floor: top up the MFN duty on this base to the rate */
                 int64_t mfn_on_base =
-                    e->value_cents > 0 ? (mfn_amount * base + e->value_cents / 2) / e->value_cents
-                                       : 0;
+                    e->value_cents > 0
+                        ? clamp64(((i128)mfn_amount * base + e->value_cents / 2) / e->value_cents)
+                        : 0;
                 amount = amount > mfn_on_base ? amount - mfn_on_base : 0;
             }
             /* A floor the MFN duty already reaches still applies (its heading is
@@ -1390,6 +1416,13 @@ selected:;
                  "fees.csv)",
                  rta_date_format(e->date, d1, sizeof d1));
     return RTA_OK;
+}
+
+int64_t rta_duty_rate_hundredths(int64_t duty_cents, int64_t value_cents)
+{
+    if (value_cents <= 0)
+        return 0;
+    return clamp64(((i128)duty_cents * 10000 + value_cents / 2) / value_cents);
 }
 
 char *rta_cents_format(int64_t cents, char *buf, size_t size)
@@ -1480,7 +1513,7 @@ char *rta_duty_result_json(const rta_duty *d, const rta_entry *e, const rta_duty
     fail |= rta__buf_puts(&b, "}");
     /* effective rate: total duty / value, in percent with 2 decimals (half-up) */
     if (e->value_cents > 0) {
-        int64_t bp = (r->total_duty_cents * 10000 * 100 / e->value_cents + 50) / 100;
+        int64_t bp = rta_duty_rate_hundredths(r->total_duty_cents, e->value_cents);
         fail |= rta__buf_printf(&b, ",\"effective_rate\":\"%lld.%02lld\"", (long long)(bp / 100),
                                 (long long)(bp % 100));
     } else {

@@ -88,13 +88,17 @@ typedef struct reader {
     FILE *in;
     char *line; /* getline's buffer, reused; freed by the batch */
     size_t cap;
+    int quoted;      /* inside a quoted field */
+    int field_start; /* the next character starts a field */
 } reader;
 
 static int read_record(reader *rd, rta__buf *buf, long *lines)
 {
     /* whole lines at a time (getline finds the newline with memchr); a quoted
-     * field with a newline keeps the record open until its quotes balance */
+     * field with a newline keeps the record open until it closes */
     buf->len = 0;
+    rd->quoted = 0;
+    rd->field_start = 1;
     int quotes = 0, got = 0;
     for (;;) {
         ssize_t n = getline(&rd->line, &rd->cap, rd->in);
@@ -103,9 +107,24 @@ static int read_record(reader *rd, rta__buf *buf, long *lines)
         got = 1;
         (*lines)++;
         const char *line = rd->line;
-        for (const char *q = memchr(line, '"', (size_t)n); q;
-             q = memchr(q + 1, '"', (size_t)(line + n - q - 1)))
-            quotes ^= 1;
+        /* RFC 4180: a quote opens a field only at its start; inside, "" is a
+         * quote and a lone " closes it. A quote in the middle of an unquoted
+         * field (12" pipe) is a literal and never glues lines together. */
+        for (ssize_t k = 0; k < n; k++) {
+            char ch = line[k];
+            if (rd->quoted) {
+                if (ch == '"') {
+                    if (k + 1 < n && line[k + 1] == '"')
+                        k++;
+                    else
+                        rd->quoted = 0;
+                }
+            } else if (ch == '"' && rd->field_start) {
+                rd->quoted = 1;
+            }
+            rd->field_start = !rd->quoted && (ch == ',' || ch == '\n');
+        }
+        quotes = rd->quoted;
         if (rta__buf_append(buf, line, (size_t)n) != 0)
             return -1;
         if (!quotes)
@@ -185,6 +204,12 @@ static int split_plain(char *rec, size_t len, char **fields, int max)
 {
     if (memchr(rec, '"', len) != NULL)
         return -1;
+    int commas = 0;
+    for (const char *q = memchr(rec, ',', len); q;
+         q = memchr(q + 1, ',', (size_t)(rec + len - q - 1)))
+        commas++;
+    if (commas + 1 > max)
+        return -1; /* leave the record intact for the reader's own error */
     if (len > 0 && rec[len - 1] == '\r')
         rec[--len] = '\0';
     int n = 0;
@@ -223,6 +248,12 @@ static void process_record(worker *w, char *rec, size_t len, long start)
         c.nfields = nplain;
     } else {
         rs = rta__csv_next(&c, &have, &rerr);
+        if (rs != RTA_OK)
+            rerr.line += start - 1; /* the reader counts from the record's first line */
+        else if (c.p < c.end)
+            rs = rta__error(&rerr, RTA_ERR_PARSE, w->name, start, 0,
+                            "unexpected text after the record (a quoted field not closed "
+                            "where it should be?)");
     }
     rta_entry e;
     rta_entry_init(&e);
@@ -373,7 +404,7 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     worker *w = calloc((size_t)nthreads, sizeof *w);
     if (w == NULL)
         return rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
-    reader rd = {in, NULL, 0};
+    reader rd = {in, NULL, 0, 0, 1};
     int got = read_record(&rd, &rec, &lines);
     if (got <= 0) {
         st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");

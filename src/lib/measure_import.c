@@ -726,6 +726,25 @@ static rta_status import_fees(sqlite3 *db, const char *data_dir, rta_error *err)
             st = fail(&c, "max_usd \"%s\" is not an amount like 651.50", f[3], NULL);
             break;
         }
+        c.col = col[4] + 1;
+        {
+            /* modes: ocean, air, other (the engine charges a fee only on these) */
+            char modes[64];
+            snprintf(modes, sizeof modes, "%s", f[4]);
+            int nmodes = 0;
+            for (char *save = NULL, *t = strtok_r(modes, " ", &save); t;
+                 t = strtok_r(NULL, " ", &save)) {
+                if (strcmp(t, "ocean") != 0 && strcmp(t, "air") != 0 && strcmp(t, "other") != 0) {
+                    st = fail(&c, "modes: \"%s\" is not ocean, air or other", t, NULL);
+                    break;
+                }
+                nmodes++;
+            }
+            if (st == RTA_OK && nmodes == 0)
+                st = fail(&c, "modes is empty (ocean, air, other)", NULL, NULL);
+            if (st != RTA_OK)
+                break;
+        }
         c.col = col[5] + 1;
         if ((st = date_or_empty(&c, "from", f[5], 1)) != RTA_OK)
             break;

@@ -16,6 +16,7 @@
 #include "rta/code.h"
 #include "rta/date.h"
 #include "measure_internal.h"
+#include "reciprocal_internal.h"
 #include "snapshot_internal.h"
 
 #include <sqlite3.h>
@@ -84,6 +85,25 @@ static const char *const migrations[] = {
     "CREATE TABLE fee(seq INTEGER PRIMARY KEY, fee TEXT NOT NULL CHECK(fee IN ('mpf','hmf')),"
     "  rate_millionths INTEGER NOT NULL, min_cents INTEGER, max_cents INTEGER,"
     "  modes TEXT NOT NULL, date_from TEXT NOT NULL, date_to TEXT, source TEXT NOT NULL) STRICT;",
+    /* 2 -> 3: partner trade, Annex I rates and HS10 imports (data/reciprocal/, data/trade/);
+     * money in hundredths of $ million (cmusd) or whole dollars (usd) */
+    "CREATE TABLE partner_name(source_name TEXT PRIMARY KEY, iso2 TEXT NOT NULL,"
+    "  census_code INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  spelling_in TEXT NOT NULL CHECK(spelling_in IN ('census','annex','both')),"
+    "  note TEXT NOT NULL) STRICT;"
+    "CREATE TABLE trade_partner(year INTEGER NOT NULL, census_code INTEGER NOT NULL,"
+    "  iso2 TEXT NOT NULL, name TEXT NOT NULL, source_name TEXT NOT NULL,"
+    "  exports_cmusd INTEGER NOT NULL, imports_cmusd INTEGER NOT NULL,"
+    "  balance_cmusd INTEGER NOT NULL, reliable INTEGER NOT NULL CHECK(reliable IN (0,1)),"
+    "  note TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY(year, census_code)) STRICT;"
+    "CREATE TABLE annex_rate(census_code INTEGER PRIMARY KEY, country TEXT NOT NULL,"
+    "  iso2 TEXT NOT NULL, published_pct INTEGER NOT NULL, hts_pct INTEGER, hts_heading TEXT,"
+    "  line INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE partner_import(year INTEGER NOT NULL, census_code INTEGER NOT NULL,"
+    "  hs10 TEXT NOT NULL, value_usd INTEGER NOT NULL, duty_usd INTEGER NOT NULL,"
+    "  PRIMARY KEY(year, census_code, hs10)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE hs10_description(hs10 TEXT PRIMARY KEY, description TEXT NOT NULL) STRICT,"
+    "  WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == RTA_SCHEMA_VERSION,
@@ -1000,7 +1020,9 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
                    "DELETE FROM hts_footnote; DELETE FROM hts_row; DELETE FROM hts_revision;"
                    "DELETE FROM hs_code; DELETE FROM hs_section; DELETE FROM country;"
                    "DELETE FROM census_country; DELETE FROM source_file; DELETE FROM meta;"
-                   "DELETE FROM measure; DELETE FROM product_list; DELETE FROM fee;",
+                   "DELETE FROM measure; DELETE FROM product_list; DELETE FROM fee;"
+                   "DELETE FROM partner_name; DELETE FROM trade_partner; DELETE FROM annex_rate;"
+                   "DELETE FROM partner_import; DELETE FROM hs10_description;",
                    err)) != RTA_OK)
         goto rollback;
     if (sqlite3_prepare_v2(db,
@@ -1026,6 +1048,9 @@ rta_status rta_store_import(const char *db_path, const rta_import_options *optio
     progress(&im, "measures", 0, 0);
     if ((st = rta__import_measures(db, options->data_dir, &report->measures,
                                    &report->product_list_entries, err)) != RTA_OK)
+        goto rollback;
+    progress(&im, "trade", 0, 0);
+    if ((st = rta__import_reciprocal(db, options->data_dir, err)) != RTA_OK)
         goto rollback;
     /* References are checked once over the whole import rather than per row
      * (per-row enforcement makes the bulk delete quadratic). */

@@ -4,21 +4,7 @@
 # tests/unit/test_duty.c for the sources): T-shirt 6109.10.00.12 from Viet Nam
 # on 2025-08-07 = MFN 16.5% (1,650.00) + 9903.02.69 20% (2,000.00).
 # usage: test_duty_cli.sh RTA_BIN DB DATA_DIR
-set -uo pipefail
-RTA=$1 DB=$2
-export RTA_DB=$DB
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-expect_exit() {
-  local want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [[ $got -eq $want ]]; then ok; else bad "exit $got (wanted $want): $*"; cat "$T/err" >&2; fi
-}
-py() { python3 -c "$1" <"$T/out" && ok || bad "check failed: $2"; }
+source "$(dirname "$0")/lib.sh" "$@"
 
 expect_exit 0 "$RTA" duty --date 2025-08-07 --origin VN --hts 6109.10.00.12 --value 10000 --qty 100,50 --json
 py '
@@ -100,5 +86,13 @@ got=[x for x in iv]
 for w in want: assert w in got, (w, got)
 ' "timeline intervals"
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+# a stray inch mark in an unquoted field is a literal: no row is glued to the next or lost
+printf 'entry_id,date,hts,origin,value,desc\na,2025-08-07,6109.10.00.12,VN,100,12" pipe\nb,2025-08-07,6109.10.00.12,VN,100,10" pipe\nc,2025-08-07,6109.10.00.12,VN,100,"quoted, multi\nline"\nd,2025-08-07,6109.10.00.12,VN,100,x\n' >"$T/q.csv"
+expect_exit 0 "$RTA" duty --batch "$T/q.csv"
+[[ $(grep -c ",36.50," "$T/out") -eq 4 ]] && ok || bad "stray quotes: 4 rows expected: $(cat "$T/out")"
+# a write error on the output is an error, not a silent exit 0
+if [[ -w /dev/full ]]; then
+  "$RTA" duty --batch "$T/q.csv" >/dev/full 2>"$T/err"; [[ $? -eq 1 ]] && ok || bad "write error must exit 1"
+fi
+
+finish

@@ -259,6 +259,18 @@ static void floors(void **state)
     assert_int_equal(r->total_duty_cents, 165000);
     r = run("2025-09-20", "JP", "8509.40.00.40", NULL, 0);
     assert_int_equal(line(r, "9903.02.73"), 108000);
+    /* large values do not overflow: $100,000,000 of German T-shirts, MFN 16.5%
+     * = 16,500,000.00 >= 15%: the floor adds 0.00 */
+    rta_entry e;
+    rta_entry_init(&e);
+    rta_entry_set(&e, "date", "2025-09-01", NULL);
+    rta_entry_set(&e, "origin", "DE", NULL);
+    rta_entry_set(&e, "hts", TSHIRT, NULL);
+    rta_entry_set(&e, "value", "100000000", NULL);
+    rta_duty_result rr;
+    assert_int_equal(rta_duty_compute(duty, &e, NULL, &rr, NULL), RTA_OK);
+    assert_int_equal(rr.total_duty_cents, 1650000000);
+    assert_int_equal(rta_duty_rate_hundredths(rr.total_duty_cents, e.value_cents), 1650);
 }
 
 /* "Subject to" Section 232 (data/measures/NOTES.md, "Engine contract"): an EU
