@@ -1005,9 +1005,30 @@ rta_status rta_duty_compute(const rta_duty *d, const rta_entry *e, const rta_dut
     return rta__duty_compute(d, NULL, e, opt, r, err);
 }
 
+/* Memory of a batch must not grow with its input: past these sizes the
+ * candidate and selection caches start again empty (the per-row caches are
+ * bounded by the schedule). */
+#define CACHE_MAX_MEMO  200000u
+#define CACHE_MAX_SLOTS 100000u
+#define CACHE_MAX_IDX   1500000u
+
+static void cache_trim(rta__duty_cache *c)
+{
+    if (c->memo_used < CACHE_MAX_MEMO && c->used < CACHE_MAX_SLOTS && c->nidx < CACHE_MAX_IDX)
+        return;
+    if (c->memo)
+        memset(c->memo, 0, c->memo_cap * sizeof *c->memo);
+    memset(c->slots, 0, c->cap * sizeof *c->slots);
+    c->memo_used = 0;
+    c->used = 0;
+    c->nidx = 0;
+}
+
 rta_status rta__duty_compute(const rta_duty *d, rta__duty_cache *cache, const rta_entry *e,
                              const rta_duty_options *opt, rta_duty_result *r, rta_error *err)
 {
+    if (cache)
+        cache_trim(cache);
     rta_duty_options defaults = {0, 0};
     if (opt == NULL)
         opt = &defaults;
