@@ -49,6 +49,7 @@ fuzz:
 bench: release
 	@scripts/setup-deps.sh bench
 	@bench/run.sh
+	@bench/duty_run.sh 1000000 3
 
 clean:
 	rm -rf build

@@ -6,11 +6,7 @@
 Writes the rta batch format (`rta duty --help`): entry_id,date,hts,origin,value.
 
 - The mix: Census 2024 imports for consumption by HS10 x partner. Read from
-  data/trade/ when the project bundles the whole mix there (every partner file
-  of the shared extract, the EU aggregate included); otherwise from
-  /work/shared/data/us_imports_2024_hs10/ -- a benchmark may read shared data,
-  the product and its tests may not. (On 2026-11-22 data/trade/ holds 7 of
-  the 51 partner files, so the shared extract is read.) That extract covers 50 partners and the
+  data/trade/ (the bundled Census 2024 extract: 50 partners and the EU aggregate; Slovakia's own file is not bundled as it is inside the aggregate). 
   EU as one aggregate (Census code 0003); EU rows get a member state drawn
   uniformly from the 27 (every EU row of data/measures/ names the EU token, so
   the duty does not depend on which member), and the separate Slovakia file
@@ -39,7 +35,6 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, ".."))
-SHARED = "/work/shared/data/us_imports_2024_hs10"
 EU27 = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 COLUMN2 = {"CU", "KP", "RU", "BY"}  # the origins of the column2 rows of measures.csv
 D0 = np.datetime64("2025-01-01")
@@ -58,13 +53,9 @@ def load_mix():
     pat = "us_imports_2024_hs10_[0-9]*.csv"
     trade = os.path.join(ROOT, "data/trade")
     files = sorted(glob.glob(os.path.join(trade, pat)) + glob.glob(os.path.join(trade, pat + ".gz")))
-    shared = sorted(glob.glob(os.path.join(SHARED, pat)))
-    name = lambda f: os.path.basename(f).split(".")[0]
-    src = trade
-    if not shared or {name(f) for f in shared} - {name(f) for f in files}:
-        print(f"duty_gen: data/trade/ holds {len(files)} partner files, not the whole mix: "
-              f"reading {SHARED}", file=sys.stderr)
-        src, files = SHARED, shared
+    if len(files) < 40:
+        sys.exit(f"duty_gen: data/trade/ holds {len(files)} partner files; the 2024 mix needs "
+                 "the 50 partners and the EU aggregate bundled there")
     cmap = country_map()
     parts = []
     for f in files:
@@ -80,7 +71,7 @@ def load_mix():
         print(f"duty_gen: {unmapped.sum()} rows of unmapped partners dropped: "
               f"{sorted(mix.cty_code[unmapped].unique())}", file=sys.stderr)
     mix = mix[~unmapped].reset_index(drop=True)
-    return src, mix
+    return trade, mix
 
 
 def main():

@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(gcc make cmake ninja-build pkg-config libsqlite3-dev zlib1g-dev libcmocka-dev
             clang-format iso-codes)
 fuzz_pkgs=(clang libclang-rt-14-dev)
-bench_pkgs=(python3 python3-pandas nodejs npm hyperfine)
+bench_pkgs=(python3 python3-pandas python3-numpy nodejs npm hyperfine)
 
 want=()
 for set in "${@:-build}"; do
