@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char help_reciprocal[] =
     "usage: rta reciprocal [--year 2024] [--partner P | --all] [--epsilon E] [--phi F]\n"
@@ -99,17 +101,35 @@ static int parse_long(const char *flag, const char *v, long lo, long hi, long *o
     return 0;
 }
 
-static int write_file(const char *path, const char *text)
+/* Writes text to path through a temporary file renamed over it, so a failed
+ * write never leaves half a chart, and never over the store itself. */
+static int write_file(const char *path, const char *text, const char *db)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (strcmp(path, "-") == 0) {
+        if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "rta: <stdout>: write error\n");
+            return EXIT_FAIL;
+        }
+        return EXIT_OK;
+    }
+    struct stat a, b;
+    if (db && stat(path, &a) == 0 && stat(db, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
+        fprintf(stderr, "rta: %s: that is the store; give another file for the chart\n", path);
+        return EXIT_USAGE;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
     if (f == NULL) {
         fprintf(stderr, "rta: %s: cannot write: %s\n", path, strerror(errno));
         return EXIT_FAIL;
     }
     int bad = fputs(text, f) < 0;
-    if (f != stdout)
-        bad |= fclose(f) != 0;
-    if (bad) {
+    bad |= fflush(f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
         fprintf(stderr, "rta: %s: write error\n", path);
         return EXIT_FAIL;
     }
@@ -198,11 +218,13 @@ static void print_json(const rta_reciprocal_result *r, long n, const rta_recipro
             printf("\"published_pct\":%d,", r[i].published_pct);
         else
             fputs("\"published_pct\":null,", stdout);
-        if (r[i].hts_pct >= 0)
-            printf("\"published_hts_pct\":%d,\"hts_heading\":\"%s\",", r[i].hts_pct,
-                   q->hts_heading);
-        else
+        if (r[i].hts_pct >= 0) {
+            printf("\"published_hts_pct\":%d,\"hts_heading\":", r[i].hts_pct);
+            json_string(q->hts_heading);
+            putchar(',');
+        } else {
             fputs("\"published_hts_pct\":null,\"hts_heading\":null,", stdout);
+        }
         printf("\"match\":%s,\"reason\":", r[i].match < 0 ? "null" : r[i].match ? "true" : "false");
         json_string(r[i].reason);
         putchar('}');
@@ -391,7 +413,7 @@ int cmd_reciprocal(cli *c, int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        rc = write_file(svg, doc);
+        rc = write_file(svg, doc, c->db);
         free(doc);
         if (rc != EXIT_OK || strcmp(svg, "-") == 0)
             goto done;
@@ -525,7 +547,7 @@ int cmd_balance(cli *c, int argc, char **argv)
             rc = cli_fail(&err);
             goto done;
         }
-        rc = write_file(svg, doc);
+        rc = write_file(svg, doc, c->db);
         free(doc);
         if (rc != EXIT_OK || strcmp(svg, "-") == 0)
             goto done;

@@ -732,7 +732,8 @@ rta_status rta_partners_load(rta_store *store, rta_partners **out, rta_error *er
         res = rta__error(err, RTA_ERR_STORE, "trade_partner", 0, 0, "%s", sqlite3_errmsg(db));
         goto fail;
     }
-    while (p->n < n && sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while (p->n < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         rta_partner *r = &p->v[p->n];
         r->name = keep(p, sqlite3_column_text(st, 0));
         r->source_name = keep(p, sqlite3_column_text(st, 1));
@@ -755,6 +756,11 @@ rta_status rta_partners_load(rta_store *store, rta_partners **out, rta_error *er
             goto fail;
         }
         p->n++;
+    }
+    if (p->n < n && rc != SQLITE_DONE) {
+        res = rta__error(err, RTA_ERR_STORE, "trade_partner", 0, 0, "reading partners: %s",
+                         sqlite3_errstr(rc));
+        goto fail;
     }
     sqlite3_finalize(st);
     *out = p;
@@ -876,7 +882,12 @@ rta_status rta_reciprocal_check(const rta_reciprocal_params *p, rta_error *err)
                           "%d is out of range: give a whole percent from 0 to 1000", p->floor_pct);
     if (p->rounding != RTA_ROUND_CEIL && p->rounding != RTA_ROUND_NEAREST &&
         p->rounding != RTA_ROUND_FLOOR)
-        return rta__error(err, RTA_ERR_RANGE, "--round", 0, 0, "unknown rounding");
+        return rta__error(err, RTA_ERR_RANGE, "--rounding", 0, 0, "unknown rounding");
+    /* a product this small makes the rate meaningless (and overflows): refuse it */
+    if (!(p->epsilon * p->phi >= 1e-6))
+        return rta__error(err, RTA_ERR_RANGE, "--epsilon/--phi", 0, 0,
+                          "epsilon x phi = %g is below 1e-6: the formula divides by it",
+                          p->epsilon * p->phi);
     return RTA_OK;
 }
 
@@ -885,6 +896,8 @@ rta_status rta_reciprocal_check(const rta_reciprocal_params *p, rta_error *err)
  * first, or ceil would add a point. */
 static long round_pct(double v, rta_rounding r)
 {
+    if (!(v < 100000.0)) /* also NaN and infinity: the caller clamps to 100000 */
+        return 100000;
     double n = nearbyint(v);
     if (fabs(v - n) < 1e-9)
         return (long)n;

@@ -138,4 +138,10 @@ python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin)); assert r[0]["appl
 expect_exit 2 "$RTA" reciprocal --year 2023
 expect_exit 0 "$RTA" balance VN --year 2024 --json
 
+# the chart never overwrites the store, and absurd parameters are refused (exit 2)
+cp "$DB" "$T/copy.db"
+expect_exit 2 "$RTA" --db "$T/copy.db" reciprocal --svg "$T/copy.db"
+head -c 15 "$T/copy.db" | grep -q "SQLite format 3" && ok || bad "store overwritten by --svg"
+expect_exit 2 "$RTA" reciprocal --partner VN --phi 1e-18
+
 finish
