@@ -408,7 +408,9 @@ int cmd_timeline(cli *c, int argc, char **argv)
         }
     }
     if (json)
-        printf("]}\n");
+        printf("]%s}\n", n > max ? ",\"truncated\":true" : "");
+    else if (n > max)
+        printf("  ... %d more intervals not shown (narrow --from/--to)\n", n - max);
     free(steps);
     close_ctx(&d);
     return rc;

@@ -375,8 +375,9 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
         day_of(text_or_empty(q, 14), &m->from);
         m->has_to = day_of(text_or_empty(q, 15), &m->to);
         m->has_collect = day_of(text_or_empty(q, 16), &m->collect_to);
-        m->has_transit = day_of(text_or_empty(q, 17), &m->t_loaded) &&
-                         day_of(text_or_empty(q, 18), &m->t_entered);
+        m->has_transit = day_of(text_or_empty(q, 17), &m->t_loaded);
+        if (!day_of(text_or_empty(q, 18), &m->t_entered))
+            m->t_entered = INT32_MAX; /* loaded before the date: no entry deadline */
         m->medium = strcmp(text_or_empty(q, 19), "medium") == 0;
         m->source = rta__strdup(text_or_empty(q, 20));
         m->note = rta__strdup(text_or_empty(q, 21));

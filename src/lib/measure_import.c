@@ -183,6 +183,8 @@ static rta_status each_token(ctx *c, const char *field, const char *text, token_
 static rta_status origin_token(ctx *c, const char *field, const char *tok)
 {
     const char *t = tok[0] == '-' ? tok + 1 : tok;
+    if (strcmp(tok, "-ALL") == 0)
+        return fail(c, "%s: \"%s\" excludes everything; leave the row out instead", field, tok);
     if (strcmp(t, "ALL") == 0 || strcmp(t, "EU") == 0)
         return RTA_OK;
     if (strlen(t) != 2 || !isupper((unsigned char)t[0]) || !isupper((unsigned char)t[1]) ||
@@ -512,8 +514,26 @@ static rta_status check_measure(ctx *c, char **f, const int *col)
     AT(M_TENTERED);
     if ((st = date_or_empty(c, "transit_entered_before", f[M_TENTERED], 0)) != RTA_OK)
         return st;
-    if ((f[M_TLOADED][0] != '\0') != (f[M_TENTERED][0] != '\0'))
-        return fail(c, "transit_loaded_before and transit_entered_before go together", NULL, NULL);
+    /* transit_entered_before alone makes no rule; loaded_before alone has no entry deadline */
+    if (f[M_TLOADED][0] == '\0' && f[M_TENTERED][0] != '\0')
+        return fail(c, "transit_entered_before needs transit_loaded_before", NULL, NULL);
+    if (f[M_TLOADED][0] && f[M_TENTERED][0] && strcmp(f[M_TENTERED], f[M_TLOADED]) < 0)
+        return fail(c, "transit_entered_before %s is before transit_loaded_before %s",
+                    f[M_TENTERED], f[M_TLOADED]);
+    AT(M_ORIGINS);
+    {
+        /* ALL with other positive codes is a typo waiting to happen: say it */
+        int all = 0, pos = 0;
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", f[M_ORIGINS]);
+        for (char *save = NULL, *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            all |= strcmp(t, "ALL") == 0;
+            pos += t[0] != '-' && strcmp(t, "ALL") != 0;
+        }
+        if (all && pos)
+            return fail(c, "origins \"%s\": ALL with other codes; write ALL -XX to exclude",
+                        f[M_ORIGINS], NULL);
+    }
     AT(M_CERTAINTY);
     if (!one_of(f[M_CERTAINTY], certs))
         return fail(c, "certainty \"%s\" is not high or medium", f[M_CERTAINTY], NULL);
@@ -530,6 +550,92 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, i);
+}
+
+/* The excluded_by references (row -> rows it waits for) must form no cycle:
+ * the engine evaluates a row after the rows it names. Kahn's algorithm over
+ * the stored rows; on a cycle, names a row in it. */
+static rta_status check_no_cycle(ctx *c, int col)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, line, excluded_by FROM measure ORDER BY seq", -1, &q,
+                           NULL) != SQLITE_OK)
+        return rta__error(c->err, RTA_ERR_STORE, c->path, 0, 0, "%s", sqlite3_errmsg(c->db));
+    int n = 0, cap = 0;
+    char **ids = NULL, **refs = NULL;
+    long *lines = NULL;
+    rta_status st = RTA_OK;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **ni = realloc(ids, (size_t)cap * sizeof *ni);
+            if (ni)
+                ids = ni;
+            char **nr = realloc(refs, (size_t)cap * sizeof *nr);
+            if (nr)
+                refs = nr;
+            long *nl = realloc(lines, (size_t)cap * sizeof *nl);
+            if (nl)
+                lines = nl;
+            if (!ni || !nr || !nl) {
+                st = rta__error(c->err, RTA_ERR_NOMEM, c->path, 0, 0, "out of memory");
+                break;
+            }
+        }
+        ids[n] = rta__strdup((const char *)sqlite3_column_text(q, 0));
+        lines[n] = sqlite3_column_int64(q, 1);
+        refs[n] = rta__strdup((const char *)sqlite3_column_text(q, 2));
+        n++;
+        if (!ids[n - 1] || !refs[n - 1]) {
+            st = rta__error(c->err, RTA_ERR_NOMEM, c->path, 0, 0, "out of memory");
+            break;
+        }
+    }
+    sqlite3_finalize(q);
+    int *done = calloc((size_t)(n ? n : 1), sizeof *done);
+    if (st == RTA_OK && done == NULL)
+        st = rta__error(c->err, RTA_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    /* repeatedly settle rows whose named rows are all settled */
+    for (int progress = 1, left = n; st == RTA_OK && left > 0 && progress;) {
+        progress = 0;
+        for (int i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            int ready = 1;
+            char tmp[1024];
+            snprintf(tmp, sizeof tmp, "%s", refs[i]);
+            for (char *save = NULL, *t = strtok_r(tmp, " ", &save); t && ready;
+                 t = strtok_r(NULL, " ", &save))
+                for (int j = 0; j < n; j++)
+                    if (!done[j] && strcmp(ids[j], t) == 0)
+                        ready = 0;
+            if (ready) {
+                done[i] = 1;
+                left--;
+                progress = 1;
+            }
+        }
+        if (!progress && left > 0)
+            for (int i = 0; i < n; i++)
+                if (!done[i]) {
+                    c->line = lines[i];
+                    c->col = col;
+                    st = fail(c,
+                              "excluded_by of %s is part of a cycle (a row cannot wait for "
+                              "itself, directly or through others)",
+                              ids[i], NULL);
+                    break;
+                }
+    }
+    for (int i = 0; i < n; i++) {
+        free(ids[i]);
+        free(refs[i]);
+    }
+    free(ids);
+    free(refs);
+    free(lines);
+    free(done);
+    return st;
 }
 
 static rta_status import_measure_rows(sqlite3 *db, const char *data_dir, long *count,
@@ -624,7 +730,7 @@ static rta_status import_measure_rows(sqlite3 *db, const char *data_dir, long *c
     }
     if (st != RTA_OK)
         goto done;
-    /* excluded_by ids must name measures */
+    /* excluded_by ids must name measures, and the references form no cycle */
     {
         sqlite3_stmt *q;
         if (sqlite3_prepare_v2(db, "SELECT line, excluded_by FROM measure", -1, &q, NULL) !=
@@ -655,6 +761,8 @@ static rta_status import_measure_rows(sqlite3 *db, const char *data_dir, long *c
         }
         sqlite3_finalize(q);
     }
+    if (st == RTA_OK)
+        st = check_no_cycle(&c, col[M_EXCLUDED] + 1);
 done:
     sqlite3_finalize(ins);
     rta__csv_free(&csv);
