@@ -264,6 +264,20 @@ nomem:
     return rta__error(err, RTA_ERR_NOMEM, "product_list", 0, 0, "out of memory");
 }
 
+/* Copies a field for tokenising: into buf when it fits, else a heap copy
+ * (*heap, freed by the caller). NULL when out of memory. */
+static char *field_copy(const char *text, char *buf, size_t size, char **heap)
+{
+    size_t n = strlen(text);
+    *heap = NULL;
+    if (n < size) {
+        memcpy(buf, text, n + 1);
+        return buf;
+    }
+    *heap = rta__strdup(text);
+    return *heap;
+}
+
 static int group_id(rta_duty *d, char **names, const char *g)
 {
     if (g[0] == '\0')
@@ -272,6 +286,8 @@ static int group_id(rta_duty *d, char **names, const char *g)
         if (strcmp(names[i], g) == 0)
             return i;
     names[d->ngroups] = rta__strdup(g);
+    if (names[d->ngroups] == NULL)
+        return -2; /* out of memory: the caller fails */
     return d->ngroups++;
 }
 
@@ -307,9 +323,14 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
         m->heading = rta__strdup(text_or_empty(q, 3));
         /* origins */
         m->origin_in = calloc(nc ? nc : 1, 1);
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 4));
-        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+        char buf[1024], *heap = NULL, *save = NULL;
+        char *tx = field_copy(text_or_empty(q, 4), buf, sizeof buf, &heap);
+        if (m->origin_in == NULL || tx == NULL) {
+            free(heap);
+            st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
+            break;
+        }
+        for (char *t = tx ? strtok_r(tx, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
             int neg = t[0] == '-';
             const char *c = neg ? t + 1 : t;
             if (strcmp(c, "ALL") == 0) {
@@ -349,8 +370,13 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
         m->cond = strcmp(cond, "transshipped") == 0 ? COND_TRANSSHIPPED
                   : strcmp(cond, "not_usmca") == 0  ? COND_NOT_USMCA
                                                     : COND_NONE;
-        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 12));
-        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+        free(heap);
+        tx = field_copy(text_or_empty(q, 12), buf, sizeof buf, &heap);
+        if (tx == NULL) {
+            st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
+            break;
+        }
+        for (char *t = tx ? strtok_r(tx, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
             m->base |= strcmp(t, "value") == 0           ? BASE_VALUE
                        : strcmp(t, "steel") == 0         ? BASE_STEEL
                        : strcmp(t, "aluminum") == 0      ? BASE_ALUMINUM
@@ -359,19 +385,29 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
                        : strcmp(t, "-s232_content") == 0 ? BASE_LESS_232
                                                          : 0u;
         }
-        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 13));
-        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+        free(heap);
+        tx = field_copy(text_or_empty(q, 13), buf, sizeof buf, &heap);
+        if (tx == NULL) {
+            st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
+            break;
+        }
+        for (char *t = tx ? strtok_r(tx, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
             if (strcmp(t, "s232") == 0) {
                 m->excl_s232 = 1;
                 continue;
             }
             /* another measure's id: resolved to its index once all rows are loaded */
             int *ne = realloc(m->excl, (size_t)(m->nexcl + 1) * sizeof *ne);
-            if (ne == NULL)
+            if (ne == NULL) {
+                st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
                 break;
+            }
             m->excl = ne;
             m->excl[m->nexcl++] = -1;
         }
+        free(heap);
+        if (tx == NULL || m->group == -2)
+            st = rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
         day_of(text_or_empty(q, 14), &m->from);
         m->has_to = day_of(text_or_empty(q, 15), &m->to);
         m->has_collect = day_of(text_or_empty(q, 16), &m->collect_to);
@@ -397,16 +433,21 @@ static rta_status load_measures(rta_duty *d, sqlite3 *db, rta_error *err)
     int row = 0;
     while (sqlite3_step(q) == SQLITE_ROW && row < d->nm) {
         measure *m = &d->m[row++];
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", text_or_empty(q, 1));
+        char buf[1024], *heap = NULL, *save = NULL;
+        char *tx = field_copy(text_or_empty(q, 1), buf, sizeof buf, &heap);
         int k = 0;
-        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+        for (char *t = tx ? strtok_r(tx, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
             if (strcmp(t, "s232") == 0 || k >= m->nexcl)
                 continue;
             for (int j = 0; j < d->nm; j++)
                 if (strcmp(d->m[j].id, t) == 0)
                     m->excl[k] = j;
             k++;
+        }
+        free(heap);
+        if (tx == NULL) {
+            sqlite3_finalize(q);
+            return rta__error(err, RTA_ERR_NOMEM, "measure", 0, 0, "out of memory");
         }
     }
     sqlite3_finalize(q);
