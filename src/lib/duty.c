@@ -1617,29 +1617,7 @@ void rta_entry_init(rta_entry *e)
 /* "12", "12.5", "0.125" -> thousandths */
 static int parse_qty(const char *s, int64_t *out)
 {
-    int64_t whole = 0, frac = 0;
-    int digits = 0, fd = 0;
-    const char *p = s;
-    while (*p >= '0' && *p <= '9') {
-        whole = whole * 10 + (*p++ - '0');
-        if (++digits > 12)
-            return -1;
-    }
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9') {
-            if (fd == 3)
-                return -1;
-            frac = frac * 10 + (*p++ - '0');
-            fd++;
-        }
-    }
-    if (*p || (digits == 0 && fd == 0))
-        return -1;
-    while (fd++ < 3)
-        frac *= 10;
-    *out = whole * 1000 + frac;
-    return 0;
+    return rta__parse_fixed(s, 12, 3, out);
 }
 
 enum {

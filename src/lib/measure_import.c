@@ -17,21 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rta__parse_percent(const char *text, int64_t *millionths)
+int rta__parse_fixed(const char *text, int max_digits, int decimals, int64_t *out)
 {
-    /* percent with up to 4 decimals -> millionths of one (1% = 10000) */
+    /* "12.5" with decimals 3 -> 12500: exact, no floating point */
     const char *p = text;
     int64_t whole = 0, frac = 0;
     int digits = 0, fd = 0;
     while (*p >= '0' && *p <= '9') {
         whole = whole * 10 + (*p++ - '0');
-        if (++digits > 4)
+        if (++digits > max_digits)
             return -1;
     }
     if (*p == '.') {
         p++;
         while (*p >= '0' && *p <= '9') {
-            if (fd == 4)
+            if (fd == decimals)
                 return -1;
             frac = frac * 10 + (*p++ - '0');
             fd++;
@@ -39,12 +39,20 @@ int rta__parse_percent(const char *text, int64_t *millionths)
     }
     if (*p != '\0' || (digits == 0 && fd == 0))
         return -1;
-    while (fd < 4) {
+    int64_t scale = 1;
+    for (int k = 0; k < decimals; k++)
+        scale *= 10;
+    for (; fd < decimals; fd++)
         frac *= 10;
-        fd++;
-    }
-    int64_t v = whole * 10000 + frac;
-    if (v > 10000000) /* 1000% */
+    *out = whole * scale + frac;
+    return 0;
+}
+
+int rta__parse_percent(const char *text, int64_t *millionths)
+{
+    /* percent with up to 4 decimals -> millionths of one (1% = 10000), at most 1000% */
+    int64_t v;
+    if (rta__parse_fixed(text, 4, 4, &v) != 0 || v > 10000000)
         return -1;
     *millionths = v;
     return 0;
@@ -52,31 +60,8 @@ int rta__parse_percent(const char *text, int64_t *millionths)
 
 int rta__parse_usd_cents(const char *text, int64_t *cents)
 {
-    const char *p = text;
-    int64_t whole = 0;
-    int digits = 0;
-    while (*p >= '0' && *p <= '9') {
-        whole = whole * 10 + (*p++ - '0');
-        if (++digits > 12)
-            return -1;
-    }
-    int64_t frac = 0;
-    int fd = 0;
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9') {
-            if (fd == 2)
-                return -1;
-            frac = frac * 10 + (*p++ - '0');
-            fd++;
-        }
-        if (fd == 1)
-            frac *= 10;
-    }
-    if (*p != '\0' || digits == 0)
-        return -1;
-    *cents = whole * 100 + frac;
-    return 0;
+    /* dollars with up to 2 decimals, at most 12 integer digits (below $1 trillion) */
+    return rta__parse_fixed(text, 12, 2, cents);
 }
 
 static int valid_name(const char *s)

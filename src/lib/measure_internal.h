@@ -18,6 +18,11 @@
 rta_status rta__import_measures(sqlite3 *db, const char *data_dir, long *measures,
                                 long *list_entries, rta_error *err);
 
+/* Parses an unsigned decimal with at most max_digits before the point and
+ * `decimals` after it into an integer scaled by 10^decimals ("12.5", 3 ->
+ * 12500). Returns 0 on success, -1 on anything else. */
+int rta__parse_fixed(const char *text, int max_digits, int decimals, int64_t *out);
+
 /* Parses a decimal percent ("12.5", "0.3464") into millionths (125000, 3464).
  * At most 4 decimals; 0 <= value <= 1000%. Returns 0 on success. */
 int rta__parse_percent(const char *text, int64_t *millionths);
