@@ -110,6 +110,8 @@ typedef struct rta_duty_result {
     int64_t mpf_cents, hmf_cents;
     int mpf_known; /* 0 if no MPF limits are bundled for the date */
     char fee_note[160];
+    char warning[240]; /* "" or why an amount may be short (e.g. an undeclared metal
+                          content of a Section 232 derivative) */
     int nnotes;
     int notes_truncated; /* more measures than RTA_DUTY_MAX_NOTES were considered */
     rta_duty_note notes[RTA_DUTY_MAX_NOTES];
@@ -182,6 +184,7 @@ typedef struct rta_batch_report {
     int64_t by_authority[RTA_AUTH_COUNT];
     int64_t refundable_cents; /* IEEPA reciprocal + fentanyl (refund batches) */
     long mpf_unknown;         /* rows whose mpf is empty: no MPF limits bundled for the date */
+    long warned;              /* rows computed with a warning (e.g. metal content not declared) */
 } rta_batch_report;
 
 /* Reads entry CSV from `in` (header with entry_id,date,hts,origin,value and

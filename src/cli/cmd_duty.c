@@ -122,9 +122,34 @@ static int ieepa_flag(int argc, char **argv, int *i, rta_duty_options *o, const 
     return 1;
 }
 
+/* --batch FILE|- and --out FILE|-, shared by duty and refund; same returns as entry_flag. */
+static int batch_flags(int argc, char **argv, int *i, const char **batch, const char **out,
+                       const char *cmd)
+{
+    const char *v;
+    int r;
+    if ((r = cli_opt(argc, argv, i, "--batch", &v)) != 0) {
+        if (r < 0)
+            return -cli_usage(cmd, "--batch needs a file or -");
+        *batch = v;
+        return 1;
+    }
+    if ((r = cli_opt(argc, argv, i, "--out", &v)) != 0) {
+        if (r < 0)
+            return -cli_usage(cmd, "--out needs a file or -");
+        *out = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* Bad rows are all reported; warnings (computed rows whose amount may be
+ * short) are shown for the first 20 and counted, so a big batch stays readable. */
 static void on_bad_row(void *ctx, const rta_error *err)
 {
-    (void)ctx;
+    long *warnings = ctx;
+    if (err->code == RTA_OK && ++*warnings > 20)
+        return;
     cli_fail(err);
 }
 
@@ -144,11 +169,12 @@ static int run_batch(const cli *c, const char *in_path, const char *out_path, in
         return EXIT_FAIL;
     }
     duty_ctx d;
+    long warnings = 0;
     int rc = open_ctx(c, &d);
     if (rc == EXIT_OK) {
         rta_batch_options b = {kind,       skip_bad,
                                threads,    strcmp(in_path, "-") == 0 ? "<stdin>" : in_path,
-                               on_bad_row, NULL};
+                               on_bad_row, &warnings};
         rta_batch_report rep;
         rta_error err;
         if (rta_duty_batch(d.duty, in, out, o, &b, &rep, &err) != RTA_OK) {
@@ -164,6 +190,9 @@ static int run_batch(const cli *c, const char *in_path, const char *out_path, in
             else if (isatty(2) || rep.bad)
                 fprintf(stderr, "rta: %ld entries, %ld bad; total duty %s USD\n", rep.rows, rep.bad,
                         rta_cents_format(rep.total_duty_cents, t, sizeof t));
+            if (rep.warned > 20)
+                fprintf(stderr, "rta: %ld entries computed with a warning (the first 20 shown)\n",
+                        rep.warned);
             if (rep.mpf_unknown)
                 fprintf(stderr,
                         "rta: %ld entries have an empty mpf: no MPF limits are bundled for their "
@@ -210,6 +239,8 @@ static void print_text(const rta_entry *e, const rta_duty_options *o, const rta_
         printf("  effective duty rate %lld.%02lld%%\n", (long long)(bp / 100),
                (long long)(bp % 100));
     }
+    if (r->warning[0])
+        printf("  warning: %s\n", r->warning);
     if (o->explain) {
         printf("\n  measures considered (source rows in data/measures/measures.csv):\n");
         for (int i = 0; i < r->nnotes; i++) {
@@ -236,14 +267,9 @@ int cmd_duty(cli *c, int argc, char **argv)
         } else if ((r = ieepa_flag(argc, argv, &i, &o, "duty ")) != 0) {
             if (r < 0)
                 return -r;
-        } else if ((r = cli_opt(argc, argv, &i, "--batch", &v)) != 0) {
+        } else if ((r = batch_flags(argc, argv, &i, &batch, &out, "duty ")) != 0) {
             if (r < 0)
-                return cli_usage("duty ", "--batch needs a file or -");
-            batch = v;
-        } else if ((r = cli_opt(argc, argv, &i, "--out", &v)) != 0) {
-            if (r < 0)
-                return cli_usage("duty ", "--out needs a file or -");
-            out = v;
+                return -r;
         } else if ((r = cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
             if (r < 0 || atoi(v) < 1 || atoi(v) > 64)
                 return cli_usage("duty ", "--threads needs a number from 1 to 64");
@@ -300,19 +326,13 @@ int cmd_refund(cli *c, int argc, char **argv)
     rta_duty_options o = {0, 0};
     const char *batch = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
-        const char *v;
         int r;
         if ((r = ieepa_flag(argc, argv, &i, &o, "refund ")) != 0) {
             if (r < 0)
                 return -r;
-        } else if ((r = cli_opt(argc, argv, &i, "--batch", &v)) != 0) {
+        } else if ((r = batch_flags(argc, argv, &i, &batch, &out, "refund ")) != 0) {
             if (r < 0)
-                return cli_usage("refund ", "--batch needs a file or -");
-            batch = v;
-        } else if ((r = cli_opt(argc, argv, &i, "--out", &v)) != 0) {
-            if (r < 0)
-                return cli_usage("refund ", "--out needs a file or -");
-            out = v;
+                return -r;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help_refund, stdout);
             return EXIT_OK;

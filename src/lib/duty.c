@@ -1408,6 +1408,15 @@ selected:;
                 NOTE(r, opt, m, 0,
                      "no metal content of that kind declared (--steel, "
                      "--aluminum, --copper): nothing to charge");
+                /* never a silent zero: the line is a 232 derivative charged on a
+                 * content the entry did not declare */
+                /* (an entry that declares some metal content is taken to have
+                 * none of the others: a steel article has no aluminium) */
+                if (!r->warning[0] && e->steel_cents + e->aluminum_cents + e->copper_cents == 0)
+                    snprintf(r->warning, sizeof r->warning,
+                             "%s (%s) is charged on its metal content, which the entry does "
+                             "not declare (steel, aluminum, copper): 0.00 charged",
+                             m->heading[0] ? m->heading : m->id, m->id);
                 continue;
             }
             if (m->base & BASE_LESS_232)
@@ -1574,6 +1583,10 @@ char *rta_duty_result_json(const rta_duty *d, const rta_entry *e, const rta_duty
         fail |= rta__json_quote(&b, r->fee_note);
     }
     fail |= rta__buf_puts(&b, "}");
+    fail |= rta__buf_puts(&b, ",\"warnings\":[");
+    if (r->warning[0])
+        fail |= rta__json_quote(&b, r->warning);
+    fail |= rta__buf_puts(&b, "]");
     /* effective rate: total duty / value, in percent with 2 decimals (half-up) */
     if (e->value_cents > 0) {
         int64_t bp = rta_duty_rate_hundredths(r->total_duty_cents, e->value_cents);

@@ -293,6 +293,12 @@ static void process_record(worker *w, char *rec, size_t len, long start)
         return;
     }
     w->rep.ok++;
+    if (r->warning[0]) {
+        w->rep.warned++;
+        rta_error warn;
+        rta__error(&warn, RTA_OK, w->name, start, 0, "warning: %s", r->warning);
+        worker_error(w, &warn);
+    }
     w->rep.total_duty_cents += r->total_duty_cents;
     for (int a = 0; a < RTA_AUTH_COUNT; a++)
         w->rep.by_authority[a] += r->by_authority[a];
@@ -496,6 +502,7 @@ done:
         rep->total_duty_cents += w[t].rep.total_duty_cents;
         rep->refundable_cents += w[t].rep.refundable_cents;
         rep->mpf_unknown += w[t].rep.mpf_unknown;
+        rep->warned += w[t].rep.warned;
         for (int a = 0; a < RTA_AUTH_COUNT; a++)
             rep->by_authority[a] += w[t].rep.by_authority[a];
         rta__duty_cache_free(w[t].cache);

@@ -623,6 +623,24 @@ static rta_status check_no_cycle(ctx *c, int col)
     return st;
 }
 
+/* Reads the header of a measures table, after any comment lines (#...), and
+ * finds each of cols[0..n) in it (col[i], 0-based). Names the file and line. */
+static rta_status read_header(ctx *c, rta__csv *csv, const char *const *cols, int n, int *col)
+{
+    int got;
+    rta_status st;
+    do {
+        if ((st = rta__csv_next(csv, &got, c->err)) != RTA_OK)
+            return st;
+    } while (got && csv->fields[0][0] == '#');
+    c->line = csv->record_line;
+    for (int i = 0; i < n; i++)
+        if (!got || (col[i] = rta__csv_find(csv, cols[i])) < 0)
+            return fail(c, "header has no column \"%s\" (see data/measures/README.md)", cols[i],
+                        NULL);
+    return RTA_OK;
+}
+
 static rta_status import_measure_rows(sqlite3 *db, const char *data_dir, long *count,
                                       rta_error *err)
 {
@@ -640,18 +658,8 @@ static rta_status import_measure_rows(sqlite3 *db, const char *data_dir, long *c
     int got, col[M_COUNT];
     char *f[M_COUNT];
     /* comment lines (#...) may precede the header and sit between rows */
-    do {
-        if ((st = rta__csv_next(&csv, &got, err)) != RTA_OK)
-            goto done;
-    } while (got && csv.fields[0][0] == '#');
-    c.line = csv.record_line;
-    for (int i = 0; i < M_COUNT; i++) {
-        if (!got || (col[i] = rta__csv_find(&csv, mcols[i])) < 0) {
-            st = fail(&c, "header has no column \"%s\" (see data/measures/README.md)", mcols[i],
-                      NULL);
-            goto done;
-        }
-    }
+    if ((st = read_header(&c, &csv, mcols, M_COUNT, col)) != RTA_OK)
+        goto done;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO measure VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
                            "?,?)",
@@ -773,17 +781,8 @@ static rta_status import_fees(sqlite3 *db, const char *data_dir, rta_error *err)
     static const char *const cols[] = {"fee",   "rate", "min_usd", "max_usd",
                                        "modes", "from", "to",      "source"};
     int got, col[8];
-    do {
-        if ((st = rta__csv_next(&csv, &got, err)) != RTA_OK)
-            goto done;
-    } while (got && csv.fields[0][0] == '#');
-    c.line = csv.record_line;
-    for (int i = 0; i < 8; i++) {
-        if (!got || (col[i] = rta__csv_find(&csv, cols[i])) < 0) {
-            st = fail(&c, "header has no column \"%s\"", cols[i], NULL);
-            goto done;
-        }
-    }
+    if ((st = read_header(&c, &csv, cols, 8, col)) != RTA_OK)
+        goto done;
     if (sqlite3_prepare_v2(db, "INSERT INTO fee VALUES(NULL,?,?,?,?,?,?,?,?)", -1, &ins, NULL) !=
         SQLITE_OK) {
         st = rta__error(err, RTA_ERR_STORE, path, 0, 0, "%s", sqlite3_errmsg(db));

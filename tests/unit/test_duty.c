@@ -175,6 +175,12 @@ static void steel_derivative(void **state)
     assert_int_equal(r->by_authority[RTA_AUTH_S232], 200000);
     assert_int_equal(r->by_authority[RTA_AUTH_IEEPA_RECIP], 120000);
     assert_int_equal(r->total_duty_cents, 359000);
+    assert_string_equal(r->warning, "");
+    /* without the steel content the 232 duty cannot be computed: 0.00 is
+     * charged but the result says why (never a silent zero) */
+    r = run("2025-09-01", "VN", "8302.41.60.45", NULL, 0);
+    assert_int_equal(r->by_authority[RTA_AUTH_S232], 0);
+    assert_non_null(strstr(r->warning, "9903.81.91"));
 }
 
 /* EO 14257 sec. 3(d), 9903.01.34: with US content >= 20% of value, only the

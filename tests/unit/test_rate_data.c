@@ -18,12 +18,12 @@
 #include <cmocka.h>
 
 #include "rta/rate.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define MAX_SHOWN 40
 
@@ -41,32 +41,13 @@ typedef struct tally {
 
 static rta_special sp; /* large: kept off the stack */
 
+/* The library's reader (gzip aware); NULL if the file cannot be read. */
 static char *read_gz(const char *path, size_t *len)
 {
-    gzFile f = gzopen(path, "rb");
-    if (f == NULL)
+    char *text = NULL;
+    if (rta__read_file(path, &text, len, NULL) != RTA_OK)
         return NULL;
-    size_t cap = 1 << 24, n = 0;
-    char *buf = malloc(cap + 1);
-    int got;
-    while (buf != NULL && (got = gzread(f, buf + n, (unsigned)(cap - n))) > 0) {
-        n += (size_t)got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap * 2 + 1);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    gzclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    *len = n;
-    return buf;
+    return text;
 }
 
 /* ---- invariants of a successful parse ---- */
