@@ -9,6 +9,7 @@
 # 3. RUNS rounds, each timing with /usr/bin/time -v (wall, peak RSS), in turn:
 #      rta        rta --db DB duty --batch in --out out
 #      rta-t2     the same with --threads 2
+#      rta-full   the same through the full engine (--full-engine), no fast path
 #      pandas     /usr/bin/python3 bench/duty_pandas.py in out
 #      duckdb     node bench/duty_duckdb.mjs in out --threads 1
 #      duckdb-t2  the same with --threads 2
@@ -41,10 +42,11 @@ echo "input: $IN ($N entries, $(du -m "$IN" | cut -f1) MB)"
 declare -A CMD
 CMD[rta]="$RTA --db $DB duty --batch $IN --out $OUT/out_rta_$N.csv"
 CMD[rta-t2]="$RTA --db $DB duty --batch $IN --out $OUT/out_rta-t2_$N.csv --threads 2"
+CMD[rta-full]="$RTA --db $DB duty --batch $IN --out $OUT/out_rta-full_$N.csv --full-engine"
 CMD[pandas]="$PY bench/duty_pandas.py $IN $OUT/out_pandas_$N.csv"
 CMD[duckdb]="node bench/duty_duckdb.mjs $IN $OUT/out_duckdb_$N.csv --threads 1"
 CMD[duckdb-t2]="node bench/duty_duckdb.mjs $IN $OUT/out_duckdb-t2_$N.csv --threads 2"
-ORDER="rta rta-t2 pandas duckdb duckdb-t2"
+ORDER="rta rta-t2 rta-full pandas duckdb duckdb-t2"
 TIMES="$OUT/times_$N.tsv"
 : > "$TIMES"
 for r in $(seq "$RUNS"); do
@@ -56,12 +58,14 @@ for r in $(seq "$RUNS"); do
         wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" |
                awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-        printf '%s\t%s\t%s\t%s\n' "$k" "$r" "$wall" "$rss" >> "$TIMES"
-        printf '  run %s %-10s %8.2f s %8.1f MiB\n' "$r" "$k" "$wall" "$(echo "$rss/1024" | bc -l)"
+        cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
+        printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$r" "$wall" "$rss" "$cpu" >> "$TIMES"
+        printf '  run %s %-10s %8.2f s %8.2f cpu-s %8.1f MiB\n' "$r" "$k" "$wall" "$cpu" \
+            "$(echo "$rss/1024" | bc -l)"
     done
 done
 
-for k in rta-t2 pandas duckdb duckdb-t2; do
+for k in rta-t2 rta-full pandas duckdb duckdb-t2; do
     case " $SKIP " in *" $k "*) continue ;; esac
     $PY bench/duty_check.py "$IN" "$OUT/out_rta_$N.csv" "$OUT/out_${k}_$N.csv" --name "$k" \
         --examples 3 > "$OUT/check_${k}_$N.txt" || true
@@ -73,15 +77,16 @@ import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().splitlines()]
 n = int(sys.argv[2])
 by = {}
-for k, r, w, rss in rows:
-    by.setdefault(k, []).append((float(w), int(rss)))
-base = statistics.median(w for w, _ in by["rta"]) if "rta" in by else None
-print(f"\n| N = {n:,} | median s | min s | max s | entries/s | peak RSS MiB | x rta |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+for k, r, w, rss, cpu in rows:
+    by.setdefault(k, []).append((float(w), int(rss), float(cpu)))
+base = statistics.median(w for w, _, _ in by["rta"]) if "rta" in by else None
+print(f"\n| N = {n:,} | median s | min s | max s | entries/s | median CPU s | peak RSS MiB | x rta |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for k, v in by.items():
-    ws = [w for w, _ in v]
+    ws = [w for w, _, _ in v]
     med = statistics.median(ws)
     x = f"{med / base:.2f}" if base else ""
-    print(f"| {k} | {med:.2f} | {min(ws):.2f} | {max(ws):.2f} | {n / med:,.0f} | "
-          f"{max(r for _, r in v) / 1024:.1f} | {x} |")
+    cpu = statistics.median(c for _, _, c in v)
+    print(f"| {k} | {med:.2f} | {min(ws):.2f} | {max(ws):.2f} | {n / med:,.0f} | {cpu:.2f} | "
+          f"{max(r for _, r, _ in v) / 1024:.1f} | {x} |")
 EOF

@@ -56,5 +56,41 @@ step "Every parameter is a flag: with the pass-through phi = 0.945 (AEI) Viet Na
   "rta reciprocal --partner VN --phi 0.945"
 step "Both charts as SVG, written by rta itself" \
   "rta reciprocal --svg /tmp/rta-reciprocal.svg && rta balance VN --by section --top 8 --svg /tmp/rta-balance-vn.svg >/dev/null && ls -l /tmp/rta-reciprocal.svg /tmp/rta-balance-vn.svg"
+# The negotiation workbench (issue 6), on a copy of the store so the demo can be re-run.
+step "A Viet Nam-US negotiation in a scratch copy of the store, two rounds" \
+  "cp \"\${RTA_DB:-rta.db}\" /tmp/rta-demo-neg.db && rta --db /tmp/rta-demo-neg.db negotiation new vn-us --parties VN,US --title 'Reciprocal trade' --author demo && rta --db /tmp/rta-demo-neg.db round add vn-us --number 1 --date 2025-05-01 --place Washington --level technical --topic 'market access' && rta --db /tmp/rta-demo-neg.db round add vn-us --number 2 --date 2025-06-10 --place Hanoi --level ministerial"
+step "Viet Nam tables its offer (zero duty on US goods, every HS chapter) as a draft" \
+  "rta --db /tmp/rta-demo-neg.db list add vn-us --party VN --round 1 --kind offer --file examples/vn_offer_round1.csv --author demo"
+step "The draft is invisible to the US delegation" \
+  "rta --db /tmp/rta-demo-neg.db list show vn-us/VN/1/offer --as US; echo \"exit \$?\""
+step "The US offer: the 20% stays, Annex II farm lines (ch. 08-09, from 2025-11-13) exempt" \
+  "rta --db /tmp/rta-demo-neg.db list add vn-us --party US --round 1 --kind offer --file examples/us_offer_round1.csv --author demo && rta --db /tmp/rta-demo-neg.db list show vn-us/US/1/offer --as US | head -5"
+step "Both lists exchanged; Viet Nam's is now readable by the US, in the exchange CSV form" \
+  "rta --db /tmp/rta-demo-neg.db list exchange vn-us/VN/1/offer --as VN && rta --db /tmp/rta-demo-neg.db list exchange vn-us/US/1/offer --as US && rta --db /tmp/rta-demo-neg.db list show vn-us/VN/1/offer --as US --csv | head -4"
+step "Round 2 (ministerial): arabica coffee and cotton agreed; what is still open" \
+  "rta --db /tmp/rta-demo-neg.db list status vn-us/US/1/offer 0901110025 agreed --round 2 --as VN --author demo && rta --db /tmp/rta-demo-neg.db list status vn-us/VN/1/offer 52 agreed --round 2 --as US --author demo && rta --db /tmp/rta-demo-neg.db outstanding vn-us --as VN | head -6 && rta --db /tmp/rta-demo-neg.db negotiation show vn-us --as US"
+# Origin verdicts (issue 5): a blouse made up in Viet Nam from Chinese fabric.
+step "Does a blouse made from Chinese fabric originate under the UK-Viet Nam (EVFTA) rules?" \
+  "rta origin check --rules ukvfta --bom examples/bom_shirt_cn_fabric.json | head -4"
+step "A laptop under CPTPP: originating by change of subheading (JSON contract)" \
+  "rta origin check --rules cptpp --bom examples/bom_laptop.json --json | head -c 400; echo"
+step "The duty consequence on 2025-09-01: 20% if originating, 40% as transshipped" \
+  "rta duty --date 2025-09-01 --hts 6206.30.30 --bom examples/bom_shirt_cn_fabric.json --rules ukvfta | tail -11"
+# The rule language (issue 5, docs/origin-rules.md): one product under both agreements.
+step "The rule of origin for a cotton T-shirt (6109.10) under the UK-Viet Nam FTA (EVFTA rules)" \
+  "rta origin rule ukvfta 6109.10 | sed -n '/^syntax/,/^compiled/p' | cut -c1-150"
+step "The same T-shirt under CPTPP: change of chapter except from yarns and fabrics, cut and sewn in a Party" \
+  "rta origin rule cptpp 6109.10 | sed -n '/^syntax/,/^tolerance/p' | cut -c1-150"
+step "How much of each agreement rta compiled, and why the rest needs a person" \
+  "rta origin coverage ukvfta; rta origin coverage cptpp"
+# The evaluation (issue 6, docs/sim.md): the SMART partial-equilibrium model in both markets.
+step "What the US offer does in the US market on 2025-10-01 (before Annex II took in these farm lines)" \
+  "rta --db /tmp/rta-demo-neg.db evaluate vn-us/US/1/offer --as US --date 2025-10-01 | grep -vE '^  (tariffs|trade|elasticity|left out):'"
+step "The worked example, both markets: the US keeps 20% with the Annex III goods exempt; Viet Nam offers zero duty (VN side: a coarse demo, timber only, from the category fragments)" \
+  "rta evaluate examples/sim_us_keeps_20_annex3.csv examples/sim_vn_offer_zero_us.csv --market both --date 2025-10-01 --imports examples/vn_imports_fragments_demo.csv --demo --json | python3 -c 'import json,sys; d=json.load(sys.stdin); [print(m[\"market\"], m[\"model\"], \"creation\", m[\"trade_creation_usd\"], \"diversion\", m[\"trade_diversion_usd\"], \"revenue\", m[\"revenue_change_usd\"], \"welfare\", m[\"welfare_usd\"], \"|\", m[\"detail\"][:70]) for m in d[\"markets\"]]; b=d[\"balance\"]; print(\"balance\", b[\"balance_before_usd\"], \"->\", b[\"balance_after_usd\"], \"reciprocal\", b[\"reciprocal\"])'"
+step "The same US side in the exact CES form" \
+  "rta evaluate examples/sim_us_keeps_20_annex3.csv --date 2025-10-01 --model ces | grep -E 'market:|creation|diversion|revenue|welfare'"
+step "Package search: the US lines to offer Viet Nam so its exports rise by \$1 bn at least US revenue cost, with the LP bound" \
+  "rta package --goal exports:1000000000 --market US --date 2025-10-01 | head -12"
 echo
 echo "Next in the tour (open issues): rules of origin, the negotiation workbench."

@@ -173,9 +173,16 @@ typedef struct rta_batch_options {
     int skip_bad;      /* 1: a bad row is reported but not written */
     int threads;       /* worker threads (1 = this thread only); the output keeps the input order */
     const char *input; /* name for errors ("entries.csv", "<stdin>") */
-    /* called for each bad row (err names input, line and field) */
+    /* called for each bad row (err names input, line and field) and each
+     * warning (err->code RTA_OK), in input order, from one thread at a time */
     void (*on_error)(void *ctx, const rta_error *err);
     void *ctx;
+    /* 1: every entry through rta_duty_compute's full loop instead of the
+     * batch fast path (same results; for tests and measurements) */
+    int full_engine;
+    /* > 0: pass at most this many warnings (rows computed with a warning) to
+     * on_error, the first in input order; the report counts them all */
+    int max_warnings;
 } rta_batch_options;
 
 typedef struct rta_batch_report {

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes and reads. */
-#define RTA_SCHEMA_VERSION 3
+#define RTA_SCHEMA_VERSION 5
 
 typedef struct rta_store rta_store;
 

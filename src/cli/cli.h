@@ -34,6 +34,9 @@ int cli_load(const cli *c, rta_snapshot **snap);
  * the value is missing, 0 when argv[*i] is another option. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* Prints s to stdout as a JSON string (quoted, escaped). */
+void cli_json_str(const char *s);
+
 int cmd_import(cli *c, int argc, char **argv);
 int cmd_hts(cli *c, int argc, char **argv);
 int cmd_code(cli *c, int argc, char **argv);
@@ -42,5 +45,19 @@ int cmd_refund(cli *c, int argc, char **argv);
 int cmd_timeline(cli *c, int argc, char **argv);
 int cmd_reciprocal(cli *c, int argc, char **argv);
 int cmd_balance(cli *c, int argc, char **argv);
+int cmd_negotiation(cli *c, int argc, char **argv);
+int cmd_round(cli *c, int argc, char **argv);
+int cmd_list(cli *c, int argc, char **argv);
+int cmd_outstanding(cli *c, int argc, char **argv);
+int cmd_evaluate(cli *c, int argc, char **argv);
+int cmd_compare(cli *c, int argc, char **argv);
+int cmd_package(cli *c, int argc, char **argv);
+/* issue 5, rules (cmd_origin.c): `rta origin rule|coverage`, dispatching check|rules */
+int cmd_origin(cli *c, int argc, char **argv);
+/* issue 5, verdicts (cmd_origin_check.c); `rta origin check|rules` are dispatched by
+ * cmd_origin.c, `rta duty --bom` by cmd_duty(). */
+int cmd_origin_check(cli *c, int argc, char **argv);
+int cmd_origin_rules(cli *c, int argc, char **argv);
+int cmd_duty_origin(cli *c, int argc, char **argv);
 
 #endif

@@ -16,7 +16,8 @@ static const char help_duty[] =
     "                [--steel USD] [--aluminum USD] [--copper USD] [--us-content USD]\n"
     "                [--program CODE] [--transshipped] [--mode ocean|air|other]\n"
     "                [--export-date D] [--ieepa-end legal|collection] [--json] [--explain]\n"
-    "       rta duty --batch FILE|- [--out FILE|-] [--skip-bad] [--ieepa-end ...]\n"
+    "       rta duty --batch FILE|- [--out FILE|-] [--skip-bad] [--threads N]\n"
+    "                [--full-engine] [--ieepa-end ...]\n"
     "\n"
     "The duty a US entry pays on a date, line by line as on an entry summary:\n"
     "the HTS rate in force (General, a claimed Special program, or Column 2),\n"
@@ -31,8 +32,11 @@ static const char help_duty[] =
     "ieepa_fentanyl,s122,other,mpf,hmf,error. A bad row is reported on stderr\n"
     "with its line and field, written as an error row, and makes the exit\n"
     "status 1 (with --skip-bad it is reported but not written, exit status 0).\n"
-    "--threads N computes chunks of the batch on N threads; the output order\n"
-    "is the input order whatever N.\n";
+    "--threads N computes blocks of the batch on N threads; the output order\n"
+    "is the input order whatever N. --full-engine sends every entry through\n"
+    "the full loop instead of the batch fast path (same cents; for checks).\n"
+    "With --bom FILE --rules NAME [--true-origin CC]: the origin verdict of the\n"
+    "bill and both stacks, originating vs not (`rta duty --bom x --help`).\n";
 
 static const char help_refund[] =
     "usage: rta refund --batch FILE|- [--out FILE|-] [--ieepa-end legal|collection]\n"
@@ -154,7 +158,7 @@ static void on_bad_row(void *ctx, const rta_error *err)
 }
 
 static int run_batch(const cli *c, const char *in_path, const char *out_path, int skip_bad,
-                     int kind, const rta_duty_options *o, int threads)
+                     int kind, const rta_duty_options *o, int threads, int full_engine)
 {
     FILE *in = strcmp(in_path, "-") == 0 ? stdin : fopen(in_path, "r");
     if (in == NULL) {
@@ -172,9 +176,9 @@ static int run_batch(const cli *c, const char *in_path, const char *out_path, in
     long warnings = 0;
     int rc = open_ctx(c, &d);
     if (rc == EXIT_OK) {
-        rta_batch_options b = {kind,       skip_bad,
-                               threads,    strcmp(in_path, "-") == 0 ? "<stdin>" : in_path,
-                               on_bad_row, &warnings};
+        rta_batch_options b = {
+            kind,       skip_bad,  threads,     strcmp(in_path, "-") == 0 ? "<stdin>" : in_path,
+            on_bad_row, &warnings, full_engine, 20};
         rta_batch_report rep;
         rta_error err;
         if (rta_duty_batch(d.duty, in, out, o, &b, &rep, &err) != RTA_OK) {
@@ -256,8 +260,12 @@ int cmd_duty(cli *c, int argc, char **argv)
     rta_entry e;
     rta_entry_init(&e);
     rta_duty_options o = {0, 0};
-    int json = 0, skip_bad = 0, threads = 1;
+    int json = 0, skip_bad = 0, threads = 1, full_engine = 0;
     const char *batch = NULL, *out = NULL;
+    /* --bom FILE --rules NAME: the origin consequence (cmd_origin_check.c) */
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], "--bom", 5) == 0 && (argv[i][5] == '\0' || argv[i][5] == '='))
+            return cmd_duty_origin(c, argc, argv);
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -280,6 +288,8 @@ int cmd_duty(cli *c, int argc, char **argv)
             o.explain = 1;
         } else if (strcmp(argv[i], "--skip-bad") == 0) {
             skip_bad = 1;
+        } else if (strcmp(argv[i], "--full-engine") == 0) {
+            full_engine = 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help_duty, stdout);
             return EXIT_OK;
@@ -288,7 +298,7 @@ int cmd_duty(cli *c, int argc, char **argv)
         }
     }
     if (batch)
-        return run_batch(c, batch, out, skip_bad, RTA_BATCH_DUTY, &o, threads);
+        return run_batch(c, batch, out, skip_bad, RTA_BATCH_DUTY, &o, threads, full_engine);
     rta_error err;
     if (rta_entry_check(&e, &err) != RTA_OK) {
         cli_fail(&err);
@@ -342,7 +352,7 @@ int cmd_refund(cli *c, int argc, char **argv)
     }
     if (batch == NULL)
         return cli_usage("refund ", "refund needs --batch FILE");
-    return run_batch(c, batch, out, 0, RTA_BATCH_REFUND, &o, 1);
+    return run_batch(c, batch, out, 0, RTA_BATCH_REFUND, &o, 1, 0);
 }
 
 int cmd_timeline(cli *c, int argc, char **argv)

@@ -25,8 +25,6 @@ static const char help_hts[] =
     "until the next one; --date picks the revision in force (default: today).\n"
     "CODE may be written 6109.10.00.12, 6109100012, 610910, 6109.10 or 6109.\n";
 
-static void json_str(const char *s);
-
 typedef struct when {
     const char *date;
     const char *revision;
@@ -193,9 +191,9 @@ static int not_a_line(const rta_snapshot *snap, int rev, const rta_code *code, i
                    code->digits, rta_code_level_name(code->len), r.name);
             if (have_hs) {
                 printf(",\"description\":");
-                json_str(e.description);
+                cli_json_str(e.description);
                 printf(",\"hs2022\":{\"code\":\"%s\",\"section\":", e.code.digits);
-                json_str(e.section);
+                cli_json_str(e.section);
                 printf("}");
             }
             printf(",\"lines\":[");
@@ -304,21 +302,6 @@ static int hts_show(cli *c, int argc, char **argv)
     return rc;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 static int hts_search(cli *c, int argc, char **argv)
 {
     when w = {0};
@@ -378,9 +361,9 @@ static int hts_search(cli *c, int argc, char **argv)
             const rta_hts_line *l = &hits[i].line;
             printf("%s{\"code\":\"%s\",\"score\":%d,\"description\":", i ? "," : "", l->code.digits,
                    hits[i].score);
-            json_str(l->description);
+            cli_json_str(l->description);
             printf(",\"general\":");
-            json_str(l->rate[RTA_COL_GENERAL]);
+            cli_json_str(l->rate[RTA_COL_GENERAL]);
             printf("}");
         }
         printf("]\n");
@@ -487,9 +470,9 @@ static int hts_rates(cli *c, int argc, char **argv)
                 printf("%s{\"column\":\"%s\",\"kind\":\"%s\",\"count\":%ld,\"shape\":",
                        i ? "," : "", cols[s->column],
                        s->unknown ? "unknown" : rta_rate_kind_name(s->kind), s->count);
-                json_str(s->shape);
+                cli_json_str(s->shape);
                 printf(",\"example\":");
-                json_str(s->example);
+                cli_json_str(s->example);
                 printf(",\"example_code\":\"%s\"}", s->example_code.digits);
             }
             printf("]}");
@@ -564,9 +547,9 @@ static int hts_revisions(cli *c, int argc, char **argv)
                    i ? "," : "", r.name, r.edition, r.format, d1, d2[0] ? "\"" : "",
                    d2[0] ? d2 : "null", d2[0] ? "\"" : "", d3[0] ? "\"" : "", d3[0] ? d3 : "null",
                    d3[0] ? "\"" : "", r.rows);
-            json_str(r.source);
+            cli_json_str(r.source);
             printf(",\"note\":");
-            json_str(r.note);
+            cli_json_str(r.note);
             printf("}");
         } else {
             printf("%-12s %s .. %-10s %6ld rows  %s%s%s%.70s\n", r.name, d1, d2[0] ? d2 : "",
@@ -638,7 +621,7 @@ int cmd_code(cli *c, int argc, char **argv)
     int have = rta_hs_find(snap, &code, &e, &exact, &err) == RTA_OK;
     if (json) {
         printf("{\"input\":");
-        json_str(text);
+        cli_json_str(text);
         printf(",\"code\":\"%s\",\"dotted\":\"%s\",\"digits\":%d,\"level\":\"%s\",\"parent\":",
                code.digits, rta_code_format(&code, cb, sizeof cb), code.len,
                rta_code_level_name(code.len));
@@ -649,7 +632,7 @@ int cmd_code(cli *c, int argc, char **argv)
         if (have) {
             printf(",\"hs2022\":{\"code\":\"%s\",\"exact\":%s,\"section\":\"%s\",\"description\":",
                    e.code.digits, exact ? "true" : "false", e.section);
-            json_str(e.description);
+            cli_json_str(e.description);
             printf("}");
         }
         printf("}\n");

@@ -152,23 +152,6 @@ static void csv_field(const char *s)
     putchar('"');
 }
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", stdout);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 static void print_csv(const rta_reciprocal_result *r, long n)
 {
     puts("partner,iso2,census_code,year,exports_musd,imports_musd,balance_musd,reliable,"
@@ -206,7 +189,7 @@ static void print_json(const rta_reciprocal_result *r, long n, const rta_recipro
         const rta_partner *q = r[i].partner;
         char x[32], m[32], b[32];
         printf("%s\n{\"partner\":", i ? "," : "");
-        json_string(q->name);
+        cli_json_str(q->name);
         printf(",\"iso2\":\"%s\",\"census_code\":\"%04d\",\"year\":%d,\"exports_musd\":\"%s\","
                "\"imports_musd\":\"%s\",\"balance_musd\":\"%s\",\"reliable\":%s,",
                q->iso2, q->census_code, q->year, rta_musd_format(q->exports_cmusd, x, sizeof x),
@@ -220,13 +203,13 @@ static void print_json(const rta_reciprocal_result *r, long n, const rta_recipro
             fputs("\"published_pct\":null,", stdout);
         if (r[i].hts_pct >= 0) {
             printf("\"published_hts_pct\":%d,\"hts_heading\":", r[i].hts_pct);
-            json_string(q->hts_heading);
+            cli_json_str(q->hts_heading);
             putchar(',');
         } else {
             fputs("\"published_hts_pct\":null,\"hts_heading\":null,", stdout);
         }
         printf("\"match\":%s,\"reason\":", r[i].match < 0 ? "null" : r[i].match ? "true" : "false");
-        json_string(r[i].reason);
+        cli_json_str(r[i].reason);
         putchar('}');
     }
     printf("\n],\n\"summary\":{\"annex_partners\":%d,\"reliable\":%d,\"matches\":%d,"
@@ -237,10 +220,10 @@ static void print_json(const rta_reciprocal_result *r, long n, const rta_recipro
         if (r[i].match != 0)
             continue;
         printf("%s{\"partner\":", first ? "" : ",");
-        json_string(r[i].partner->name);
+        cli_json_str(r[i].partner->name);
         printf(",\"counted\":%s,\"applied_pct\":%d,\"published_pct\":%d,\"reason\":",
                r[i].counted ? "true" : "false", r[i].applied_pct, r[i].published_pct);
-        json_string(r[i].reason);
+        cli_json_str(r[i].reason);
         putchar('}');
         first = 0;
     }
@@ -441,9 +424,9 @@ static void print_comp_row(int json, int csv, const char *key, const char *desc,
                (long long)duty, (double)avg / 10000.0, lines);
     } else if (json) {
         printf("%s\n{\"key\":", first ? "" : ",");
-        json_string(key);
+        cli_json_str(key);
         fputs(",\"description\":", stdout);
-        json_string(desc);
+        cli_json_str(desc);
         printf(",\"imports_usd\":%lld,\"share_pct\":\"%.4f\",\"duty_usd\":%lld,"
                "\"avg_duty_pct\":\"%.4f\",\"lines\":%ld}",
                (long long)usd, (double)share / 10000.0, (long long)duty, (double)avg / 10000.0,
@@ -589,7 +572,7 @@ int cmd_balance(cli *c, int argc, char **argv)
                            0);
     } else if (json) {
         fputs("{\"partner\":{\"name\":", stdout);
-        json_string(p->name);
+        cli_json_str(p->name);
         printf(",\"iso2\":\"%s\",\"census_code\":\"%04d\"},\"year\":%d,\"exports_musd\":\"%s\","
                "\"imports_musd\":\"%s\",\"balance_musd\":\"%s\",\"total_trade_musd\":\"%s\","
                "\"reliable\":%s,\n\"composition\":",

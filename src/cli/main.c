@@ -35,6 +35,19 @@ static const char usage_text[] =
     "  reciprocal [--partner P]\n"
     "                         the USTR reciprocal formula vs EO 14257 Annex I\n"
     "  balance PARTNER        the 2024 goods balance and imports by product\n"
+    "  negotiation new|list|show|member\n"
+    "                         a bilateral negotiation: parties, members, rounds, lists\n"
+    "  round add|list NAME    the rounds of a negotiation (date, place, level, topic)\n"
+    "  list add|show|versions|exchange|withdraw|status\n"
+    "                         offer and request lists: immutable versions, drafts\n"
+    "  outstanding NAME       line items not yet agreed, with the round last touched\n"
+    "  evaluate LIST          what a list does to trade, revenue, welfare, the balance\n"
+    "  compare A B            two lists side by side: lines, coverage, outcomes\n"
+    "  package --goal G       the lines to offer that reach a goal at least cost\n"
+    "  origin rule NAME CODE  the rule of origin for a product (ukvfta, cptpp, user sets)\n"
+    "  origin coverage NAME   rules compiled vs kept as text, with the reasons\n"
+    "  origin check --rules NAME --bom FILE\n"
+    "                         does a bill of materials originate? (origin rules add|list|show)\n"
     "\n"
     "options:\n"
     "  --db PATH              the store (default: $RTA_DB, else ./rta.db)\n"
@@ -67,6 +80,23 @@ int cli_load(const cli *c, rta_snapshot **snap)
     if (rta_snapshot_load(c->db, snap, &err) != RTA_OK)
         return cli_fail(&err);
     return EXIT_OK;
+}
+
+void cli_json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", stdout);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
 }
 
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
@@ -156,5 +186,21 @@ int main(int argc, char **argv)
         return cmd_reciprocal(&c, sub_argc, sub_argv);
     if (strcmp(cmd, "balance") == 0)
         return cmd_balance(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "origin") == 0)
+        return cmd_origin(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "negotiation") == 0)
+        return cmd_negotiation(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "round") == 0)
+        return cmd_round(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "outstanding") == 0)
+        return cmd_outstanding(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "evaluate") == 0)
+        return cmd_evaluate(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(&c, sub_argc, sub_argv);
+    if (strcmp(cmd, "package") == 0)
+        return cmd_package(&c, sub_argc, sub_argv);
     return cli_usage(NULL, "unknown command \"%s\"", cmd);
 }

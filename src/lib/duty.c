@@ -27,84 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SEL_ALL = 0, SEL_PREFIX = 1, SEL_LIST = 2 };
-enum { METHOD_ADD = 0, METHOD_FLOOR = 1, METHOD_COLUMN2 = 2 };
-enum { COND_NONE = 0, COND_TRANSSHIPPED = 1, COND_NOT_USMCA = 2 };
-enum {
-    BASE_VALUE = 1,
-    BASE_STEEL = 2,
-    BASE_ALUMINUM = 4,
-    BASE_COPPER = 8,
-    BASE_LESS_US = 16,
-    BASE_LESS_232 = 32
-};
-
-typedef struct sel {
-    int kind;
-    int len;
-    char digits[12];
-    int list;
-} sel;
-
-typedef struct measure {
-    char *id, *heading, *source, *note, *group_name;
-    long line;
-    rta_authority auth;
-    int origin_all;
-    unsigned char *origin_in; /* per snapshot country index */
-    sel *prod, *exc;
-    int nprod, nexc;
-    int64_t rate;
-    int method, group, priority, cond, medium;
-    unsigned base;
-    int excl_s232;
-    int *excl;
-    int nexcl;
-    rta_day from, to, collect_to;
-    int has_to, has_collect, has_transit;
-    rta_day t_loaded, t_entered;
-    char label[40]; /* the rate as printed: "+20%", "15% all-in floor" */
-} measure;
-
-typedef struct list_entry {
-    char hts[12];
-    int len;
-    rta_day from, to;
-} list_entry;
-
-typedef struct plist {
-    char *name;
-    list_entry *e;
-    int n;
-    unsigned lens; /* bit k set when some entry has k digits: only those prefixes are searched */
-} plist;
-
-typedef struct fee_row {
-    int is_mpf;
-    int64_t rate, min, max;
-    int has_min, has_max;
-    unsigned modes; /* bit per rta_transport */
-    rta_day from, to;
-    int has_to;
-    char *source;
-} fee_row;
-
-struct rta_duty {
-    const rta_snapshot *snap;
-    measure *m;
-    int nm;
-    plist *lists;
-    int nlists;
-    fee_row *fees;
-    int nfees;
-    int ngroups;
-    int16_t cidx[26 * 26]; /* ISO alpha-2 -> snapshot country index, -1 if none */
-    int mask_words;        /* 64-bit words in a mask over the rows */
-    uint64_t *origin_mask; /* per country: bit i set when row i's origins cover it */
-    rta_day *bounds;       /* sorted dates on which some row or list entry starts or ends */
-    int nbounds;
-};
-
 static const char *const auth_names[RTA_AUTH_COUNT] = {
     "mfn", "special", "column2", "s232", "s301", "ieepa_recip", "ieepa_fentanyl", "s122", "other"};
 
@@ -548,6 +470,11 @@ static int epoch_of(const rta_duty *d, rta_day day)
     return lo;
 }
 
+int rta__duty_epoch_of(const rta_duty *d, rta_day day)
+{
+    return epoch_of(d, day);
+}
+
 rta_status rta_duty_open(rta_store *store, const rta_snapshot *snap, rta_duty **out, rta_error *err)
 {
     *out = NULL;
@@ -657,7 +584,16 @@ static int64_t apply_rate(int64_t base_cents, int64_t millionths)
 {
     if (base_cents <= 0 || millionths <= 0)
         return 0;
+    /* 64 bits when the product fits (every real entry): a division by a
+     * constant; 128 bits beyond */
+    if (base_cents <= (INT64_MAX - 500000) / millionths)
+        return (base_cents * millionths + 500000) / 1000000;
     return clamp64(((i128)base_cents * millionths + 500000) / 1000000);
+}
+
+int64_t rta__duty_apply_rate(int64_t base_cents, int64_t millionths)
+{
+    return apply_rate(base_cents, millionths);
 }
 
 static int list_match(const plist *l, const char *digits, int len, rta_day date)
@@ -1413,10 +1349,7 @@ selected:;
                 /* (an entry that declares some metal content is taken to have
                  * none of the others: a steel article has no aluminium) */
                 if (!r->warning[0] && e->steel_cents + e->aluminum_cents + e->copper_cents == 0)
-                    snprintf(r->warning, sizeof r->warning,
-                             "%s (%s) is charged on its metal content, which the entry does "
-                             "not declare (steel, aluminum, copper): 0.00 charged",
-                             m->heading[0] ? m->heading : m->id, m->id);
+                    rta__duty_content_warning(m, r->warning, sizeof r->warning);
                 continue;
             }
             if (m->base & BASE_LESS_232)
@@ -1488,6 +1421,14 @@ selected:;
                  "fees.csv)",
                  rta_date_format(e->date, d1, sizeof d1));
     return RTA_OK;
+}
+
+void rta__duty_content_warning(const measure *m, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "%s (%s) is charged on its metal content, which the entry does not declare "
+             "(steel, aluminum, copper): 0.00 charged",
+             m->heading[0] ? m->heading : m->id, m->id);
 }
 
 int64_t rta_duty_rate_hundredths(int64_t duty_cents, int64_t value_cents)

@@ -12,8 +12,13 @@
 #include "csv.h"
 #include "duty_internal.h"
 #include "internal.h"
+#include "measure_internal.h"
 
 #include <pthread.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,60 +87,71 @@ static const char *const duty_header =
 static const char *const refund_header =
     "entry_id,date,origin,hts,ieepa_recip,ieepa_fentanyl,refundable,error\n";
 
-/* Reads one CSV record (possibly several physical lines when a quoted field
- * holds a newline) into buf. Returns 0 at end of input, 1 otherwise. */
-typedef struct reader {
-    FILE *in;
-    char *line; /* getline's buffer, reused; freed by the batch */
-    size_t cap;
-    int quoted;      /* inside a quoted field */
-    int field_start; /* the next character starts a field */
-} reader;
+/* The input is read in blocks of whole records: the main thread reads a
+ * block and cuts it after its last complete record (RFC 4180: a newline
+ * inside a quoted field does not end a record); the rest starts the next
+ * block. Each worker splits, parses, computes and formats its block's records
+ * into its own output; blocks are written in input order, so the output is
+ * the same whatever the number of threads, and memory is a few blocks. */
+size_t rta__batch_block_bytes = 1u << 20; /* tests set it small to cross many blocks */
+#define RECORD_LIMIT (64u << 20) /* a record longer than this is an error, not unbounded memory */
 
-static int read_record(reader *rd, rta__buf *buf, long *lines)
+/* The end (one past its newline) of the record that starts at p, or 0 if it
+ * does not end before n; *nl counts the newlines it holds. RFC 4180: a quote
+ * opens a field only at its start; inside, "" is a quote and a lone " closes
+ * it. A quote in the middle of an unquoted field (12" pipe) is a literal. */
+static size_t record_end(const char *p, size_t n, long *nl)
 {
-    /* whole lines at a time (getline finds the newline with memchr); a quoted
-     * field with a newline keeps the record open until it closes */
-    buf->len = 0;
-    rd->quoted = 0;
-    rd->field_start = 1;
-    int quotes = 0, got = 0;
-    for (;;) {
-        ssize_t n = getline(&rd->line, &rd->cap, rd->in);
-        if (n < 0)
-            break;
-        got = 1;
-        (*lines)++;
-        const char *line = rd->line;
-        /* RFC 4180: a quote opens a field only at its start; inside, "" is a
-         * quote and a lone " closes it. A quote in the middle of an unquoted
-         * field (12" pipe) is a literal and never glues lines together. */
-        for (ssize_t k = 0; k < n; k++) {
-            char ch = line[k];
-            if (rd->quoted) {
-                if (ch == '"') {
-                    if (k + 1 < n && line[k + 1] == '"')
-                        k++;
-                    else
-                        rd->quoted = 0;
-                }
-            } else if (ch == '"' && rd->field_start) {
-                rd->quoted = 1;
+    int quoted = 0, field_start = 1;
+    long lines = 0;
+    for (size_t k = 0; k < n; k++) {
+        char ch = p[k];
+        if (quoted) {
+            if (ch == '"') {
+                if (k + 1 < n && p[k + 1] == '"')
+                    k++;
+                else
+                    quoted = 0;
+            } else if (ch == '\n') {
+                lines++;
             }
-            rd->field_start = !rd->quoted && (ch == ',' || ch == '\n');
+            field_start = 0;
+            continue;
         }
-        quotes = rd->quoted;
-        if (rta__buf_append(buf, line, (size_t)n) != 0)
-            return -1;
-        if (!quotes)
-            break;
+        if (ch == '"' && field_start) {
+            quoted = 1;
+            field_start = 0;
+            continue;
+        }
+        if (ch == '\n') {
+            *nl = lines + 1;
+            return k + 1;
+        }
+        field_start = ch == ',';
     }
-    if (buf->data == NULL && rta__buf_reserve(buf, 1) != 0)
-        return -1;
-    if (buf->len > 0 && buf->data[buf->len - 1] == '\n')
-        buf->len--;
-    buf->data[buf->len] = '\0';
-    return got;
+    *nl = lines;
+    return 0;
+}
+
+/* Where the last complete record of buf ends (0 if none). */
+static size_t last_record_end(const char *buf, size_t n, int quotes)
+{
+    if (!quotes) {
+        for (size_t k = n; k > 0; k--)
+            if (buf[k - 1] == '\n')
+                return k;
+        return 0;
+    }
+    size_t at = 0, last = 0;
+    while (at < n) {
+        long nl;
+        size_t e = record_end(buf + at, n - at, &nl);
+        if (e == 0)
+            break;
+        at += e;
+        last = at;
+    }
+    return last;
 }
 
 /* Appends s to b as one CSV field (quoted when needed). */
@@ -152,16 +168,80 @@ static int csv_field(rta__buf *b, const char *s)
     return fail | rta__buf_append(b, "\"", 1);
 }
 
+/* Writes cents as "12.05" at p (room for 24 bytes); returns the end. */
+static char *put_cents(char *p, int64_t cents)
+{
+    if (cents == 0) {
+        memcpy(p, "0.00", 4);
+        return p + 4;
+    }
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233"
+        "34353637383940414243444546474849505152535455565758596061626364656667"
+        "6869707172737475767778798081828384858687888990919293949596979899";
+    if (cents < 0) {
+        *p++ = '-';
+        if (cents == INT64_MIN) { /* -(INT64_MIN) does not exist */
+            memcpy(p, "92233720368547758.08", 20);
+            return p + 20;
+        }
+        cents = -cents;
+    }
+    uint64_t v = (uint64_t)cents;
+    unsigned cc = (unsigned)(v % 100);
+    v /= 100;
+    /* digits of the dollars (compares, not divisions), written from the end */
+    static const uint64_t p10[] = {10ULL,
+                                   100ULL,
+                                   1000ULL,
+                                   10000ULL,
+                                   100000ULL,
+                                   1000000ULL,
+                                   10000000ULL,
+                                   100000000ULL,
+                                   1000000000ULL,
+                                   10000000000ULL,
+                                   100000000000ULL,
+                                   1000000000000ULL,
+                                   10000000000000ULL,
+                                   100000000000000ULL,
+                                   1000000000000000ULL,
+                                   10000000000000000ULL,
+                                   100000000000000000ULL,
+                                   1000000000000000000ULL};
+    int ndig = 1;
+    while (ndig <= 18 && v >= p10[ndig - 1])
+        ndig++;
+    char *q = p + ndig + 3, *e = q;
+    q -= 2;
+    q[0] = pairs[2 * cc];
+    q[1] = pairs[2 * cc + 1];
+    *--q = '.';
+    while (v >= 100) {
+        unsigned two = (unsigned)(v % 100);
+        v /= 100;
+        q -= 2;
+        q[0] = pairs[2 * two];
+        q[1] = pairs[2 * two + 1];
+    }
+    if (v >= 10) {
+        q -= 2;
+        q[0] = pairs[2 * v];
+        q[1] = pairs[2 * v + 1];
+    } else {
+        *--q = (char)('0' + v);
+    }
+    return e;
+}
+
 enum { F_ID, F_DATE, F_HTS, F_ORIGIN, F_VALUE, F_REQUIRED };
 static const char *const field_names[] = {
     "entry_id", "date",   "hts",        "origin",  "value",        "qty1", "qty2",       "steel",
     "aluminum", "copper", "us_content", "program", "transshipped", "mode", "export_date"};
 #define NFIELDS ((int)(sizeof field_names / sizeof field_names[0]))
 
-/* Records are read in chunks; each worker (thread) computes a chunk into its
- * own output buffer with its own cache, and chunks are written in input
- * order, so the output is the same whatever the number of threads. */
-#define CHUNK_RECORDS 4096
+typedef struct pending pending;
+typedef struct pipeline pipeline;
 
 typedef struct worker {
     const rta_duty *duty;
@@ -171,13 +251,16 @@ typedef struct worker {
     const int *col;
     int ncols;
     rta__duty_cache *cache;
+    rta__duty_fast *fast;
     rta_duty_result *r;
-    rta__buf text; /* records, NUL-separated */
-    size_t *off;
-    long *line;
-    int n, cap;
+    rta__buf text;  /* a block of whole records */
+    int eof_record; /* the block's last record has no newline (end of input) */
+    long lines;     /* newlines in the block */
     rta__buf out;
-    rta_error *errs;
+    pending *group;     /* GROUP entries */
+    int block_warnings; /* warnings kept for the block (up to max_warnings) */
+    pipeline *pl;
+    rta_error *errs; /* lines relative to the block until reported */
     int nerrs, caperrs;
     rta_batch_report rep;
     int nomem;
@@ -198,198 +281,538 @@ static void worker_error(worker *w, const rta_error *e)
     w->errs[w->nerrs++] = *e;
 }
 
-/* Splits an unquoted record in place (the common case); returns the field
- * count, or -1 if the record has quotes or too many fields. */
-static int split_plain(char *rec, size_t len, char **fields, int max)
+/* "2025-06-07" exactly (the batch form), checked as rta_date_parse checks
+ * it; 0 leaves anything else to rta_date_parse. */
+static int fast_date(const char *v, rta_day *out)
 {
-    if (memchr(rec, '"', len) != NULL)
-        return -1;
-    int commas = 0;
-    for (const char *q = memchr(rec, ',', len); q;
-         q = memchr(q + 1, ',', (size_t)(rec + len - q - 1)))
-        commas++;
-    if (commas + 1 > max)
-        return -1; /* leave the record intact for the reader's own error */
-    if (len > 0 && rec[len - 1] == '\r')
-        rec[--len] = '\0';
-    int n = 0;
-    char *p = rec;
-    for (;;) {
-        if (n == max)
-            return -1;
-        fields[n++] = p;
-        char *comma = memchr(p, ',', (size_t)(rec + len - p));
-        if (comma == NULL)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
+    for (int k = 0; k < 10; k++)
+        if (k == 4 || k == 7 ? v[k] != '-' : (unsigned)(v[k] - '0') > 9)
+            return 0;
+    if (v[10] != '\0')
+        return 0;
+    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+    int m = (v[5] - '0') * 10 + (v[6] - '0');
+    int d = (v[8] - '0') * 10 + (v[9] - '0');
+    static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m])
+        return 0;
+    if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return 0;
+    *out = rta_date_from_ymd(y, m, d);
+    return 1;
 }
 
-static void process_record(worker *w, char *rec, size_t len, long start)
+/* Ten or eight plain digits (the batch form); 0 leaves anything else
+ * (dots, spaces, other lengths) to rta_code_parse. */
+static int fast_code(const char *v, rta_code *out)
 {
-    rta__buf *o = &w->out;
-    rta_duty_result *r = w->r;
-    int kind = w->b ? w->b->kind : RTA_BATCH_DUTY;
-    rta__csv c;
-    int have;
-    w->rep.rows++;
-    rta_error rerr;
-    rta_error_clear(&rerr);
-    rta_status rs = RTA_OK;
-    /* fields: split in place when unquoted, else through the RFC 4180 reader */
-    char *plain[RTA__CSV_MAX_FIELDS];
-    int nplain = split_plain(rec, len, plain, RTA__CSV_MAX_FIELDS);
-    rta__csv_init(&c, rec, len, w->name);
-    if (nplain >= 0) {
-        for (int i = 0; i < nplain; i++)
-            c.fields[i] = plain[i];
-        c.nfields = nplain;
-    } else {
-        rs = rta__csv_next(&c, &have, &rerr);
-        if (rs != RTA_OK)
-            rerr.line += start - 1; /* the reader counts from the record's first line */
-        else if (c.p < c.end)
-            rs = rta__error(&rerr, RTA_ERR_PARSE, w->name, start, 0,
-                            "unexpected text after the record (a quoted field not closed "
-                            "where it should be?)");
+    int n = 0;
+    while (n < 11 && (unsigned)(v[n] - '0') <= 9)
+        n++;
+    if (v[n] != '\0' || (n != 10 && n != 8))
+        return 0;
+    for (int k = 0; k < (int)sizeof out->digits; k++) /* no calls: 11 bytes */
+        out->digits[k] = k < n ? v[k] : '\0';
+    out->len = n;
+    return 1;
+}
+
+/* Sets entry field i from its column: the required ones directly, the
+ * optional ones (empty = not given) through rta_entry_set. */
+static rta_status set_field(rta_entry *e, int i, const char *v, rta_error *err)
+{
+    switch (i) {
+    case F_DATE:
+        if (fast_date(v, &e->date) || rta_date_parse(v, &e->date, NULL) == RTA_OK) {
+            e->given |= RTA_ENTRY_DATE;
+            return RTA_OK;
+        }
+        break;
+    case F_HTS:
+        if (fast_code(v, &e->hts) || rta_code_parse(v, &e->hts, NULL) == RTA_OK) {
+            e->given |= RTA_ENTRY_HTS;
+            return RTA_OK;
+        }
+        break;
+    case F_ORIGIN:
+        if (v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' && v[2] == '\0') {
+            memcpy(e->origin, v, 3);
+            e->given |= RTA_ENTRY_ORIGIN;
+            return RTA_OK;
+        }
+        break;
+    case F_VALUE:
+        if (rta__parse_usd_cents(v, &e->value_cents) == 0) {
+            e->given |= RTA_ENTRY_VALUE;
+            return RTA_OK;
+        }
+        break;
+    default:
+        if (v[0] == '\0' && i != F_ORIGIN)
+            return RTA_OK; /* an empty optional column: not given */
+        break;
     }
+    /* the general path, with its error words */
+    return rta_entry_set(e, field_names[i], v, err);
+}
+
+/* An entry read from its record, waiting for its group's stages. */
+struct pending {
     rta_entry e;
-    rta_entry_init(&e);
-    const char *id = "";
-    if (rs == RTA_OK && c.nfields != w->ncols)
-        rs = rta__error(&rerr, RTA_ERR_PARSE, w->name, start, 0, "row has %d fields, header %d",
-                        c.nfields, w->ncols);
-    if (rs == RTA_OK)
-        id = c.fields[w->col[F_ID]];
-    for (int i = 1; rs == RTA_OK && i < NFIELDS; i++) {
+    const char *id;
+    long start; /* the record's first line, in the block */
+    rta_status rs;
+    rta_error err; /* when rs != RTA_OK */
+    rta__duty_job job;
+};
+
+/* Fills p from the record's fields. */
+static void parse_fields(worker *w, char **fields, int nfields, long start, pending *p)
+{
+    p->start = start;
+    p->id = "";
+    p->rs = RTA_OK;
+    rta_entry_init(&p->e);
+    if (nfields != w->ncols) {
+        p->rs = rta__error(&p->err, RTA_ERR_PARSE, w->name, start, 0,
+                           "row has %d fields, header %d", nfields, w->ncols);
+        return;
+    }
+    p->id = fields[w->col[F_ID]];
+    for (int i = 1; i < NFIELDS; i++) {
         if (w->col[i] < 0)
             continue;
-        rs = rta_entry_set(&e, field_names[i], c.fields[w->col[i]], &rerr);
-        if (rs != RTA_OK) {
-            rerr.column = w->col[i] + 1;
-            rerr.line = start;
+        p->rs = set_field(&p->e, i, fields[w->col[i]], &p->err);
+        if (p->rs != RTA_OK) {
+            p->err.column = w->col[i] + 1;
+            p->err.line = start;
+            return;
         }
     }
-    if (rs == RTA_OK)
-        rs = rta_entry_check(&e, &rerr);
-    if (rs == RTA_OK)
-        rs = rta__duty_compute(w->duty, w->cache, &e, w->o, r, &rerr);
-    if (rs != RTA_OK) {
-        snprintf(rerr.input, sizeof rerr.input, "%s", w->name);
-        if (rerr.line == 0)
-            rerr.line = start;
+    p->rs = rta_entry_check(&p->e, &p->err);
+}
+
+/* Computes p (fast: its stages are done) and writes its output row. */
+static void finish_one(worker *w, pending *p, int quote_id)
+{
+    rta__buf *o = &w->out;
+    int kind = w->b ? w->b->kind : RTA_BATCH_DUTY;
+    w->rep.rows++;
+    rta__duty_amounts a;
+    int fast = 0;
+    char warning[sizeof w->r->warning];
+    warning[0] = '\0';
+    if (p->rs == RTA_OK && w->fast) {
+        fast = rta__duty_fast_finish(w->fast, &p->e, &p->job, &a);
+        if (fast < 0) {
+            w->nomem = 1;
+            fast = 0;
+        }
+    }
+    if (p->rs == RTA_OK && fast) {
+        if (a.warn_measure >= 0)
+            rta__duty_content_warning(&w->duty->m[a.warn_measure], warning, sizeof warning);
+    } else if (p->rs == RTA_OK) {
+        rta_duty_result *r = w->r;
+        p->rs = rta__duty_compute(w->duty, w->cache, &p->e, w->o, r, &p->err);
+        if (p->rs == RTA_OK) {
+            a.total = r->total_duty_cents;
+            memcpy(a.by_authority, r->by_authority, sizeof a.by_authority);
+            a.mpf = r->mpf_cents;
+            a.hmf = r->hmf_cents;
+            a.mpf_known = r->mpf_known;
+            memcpy(warning, r->warning, sizeof warning);
+        }
+    }
+    if (p->rs != RTA_OK) {
+        rta_error *rerr = &p->err;
+        snprintf(rerr->input, sizeof rerr->input, "%s", w->name);
+        if (rerr->line == 0)
+            rerr->line = p->start;
         w->rep.bad++;
-        worker_error(w, &rerr);
+        worker_error(w, rerr);
         if (!(w->b && w->b->skip_bad)) {
             /* an error row: the id and the message, no amounts (never a silent zero) */
-            w->nomem |= csv_field(o, id);
+            w->nomem |= csv_field(o, p->id);
             w->nomem |= rta__buf_puts(o, kind == RTA_BATCH_REFUND ? ",,,,,,," : ",,,,,,,,,,,");
-            w->nomem |= csv_field(o, rerr.message);
+            w->nomem |= csv_field(o, rerr->message);
             w->nomem |= rta__buf_append(o, "\n", 1);
         }
-        rta__csv_free(&c);
         return;
     }
     w->rep.ok++;
-    if (r->warning[0]) {
-        w->rep.warned++;
+    if (warning[0] &&
+        (w->b == NULL || w->b->max_warnings <= 0 || w->block_warnings++ < w->b->max_warnings)) {
         rta_error warn;
-        rta__error(&warn, RTA_OK, w->name, start, 0, "warning: %s", r->warning);
+        rta__error(&warn, RTA_OK, w->name, p->start, 0, "warning: %s", warning);
         worker_error(w, &warn);
     }
-    w->rep.total_duty_cents += r->total_duty_cents;
-    for (int a = 0; a < RTA_AUTH_COUNT; a++)
-        w->rep.by_authority[a] += r->by_authority[a];
-    w->nomem |= csv_field(o, id);
-    char m[3][32];
+    if (warning[0])
+        w->rep.warned++;
+    w->rep.total_duty_cents += a.total;
+    for (int k = 0; k < RTA_AUTH_COUNT; k++)
+        w->rep.by_authority[k] += a.by_authority[k];
+    if (quote_id)
+        w->nomem |= csv_field(o, p->id);
+    else /* a field of a record without quotes or carriage returns */
+        w->nomem |= rta__buf_puts(o, p->id);
     if (kind == RTA_BATCH_REFUND) {
+        char m[3][32];
         int64_t refundable =
-            r->by_authority[RTA_AUTH_IEEPA_RECIP] + r->by_authority[RTA_AUTH_IEEPA_FENTANYL];
+            a.by_authority[RTA_AUTH_IEEPA_RECIP] + a.by_authority[RTA_AUTH_IEEPA_FENTANYL];
         w->rep.refundable_cents += refundable;
         char dbuf[16];
         w->nomem |= rta__buf_printf(
-            o, ",%s,%s,%s,%s,%s,%s,\n", rta_date_format(e.date, dbuf, sizeof dbuf), e.origin,
-            e.hts.digits, rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_RECIP], m[0], 32),
-            rta_cents_format(r->by_authority[RTA_AUTH_IEEPA_FENTANYL], m[1], 32),
+            o, ",%s,%s,%s,%s,%s,%s,\n", rta_date_format(p->e.date, dbuf, sizeof dbuf), p->e.origin,
+            p->e.hts.digits, rta_cents_format(a.by_authority[RTA_AUTH_IEEPA_RECIP], m[0], 32),
+            rta_cents_format(a.by_authority[RTA_AUTH_IEEPA_FENTANYL], m[1], 32),
             rta_cents_format(refundable, m[2], 32));
-    } else {
-        /* one row, formatted by hand: batches print millions of amounts */
-        char row[512];
-        size_t n = 0;
-        int64_t cols[9] = {r->total_duty_cents,
-                           r->by_authority[RTA_AUTH_MFN] + r->by_authority[RTA_AUTH_SPECIAL] +
-                               r->by_authority[RTA_AUTH_COLUMN2],
-                           r->by_authority[RTA_AUTH_S232],
-                           r->by_authority[RTA_AUTH_S301],
-                           r->by_authority[RTA_AUTH_IEEPA_RECIP],
-                           r->by_authority[RTA_AUTH_IEEPA_FENTANYL],
-                           r->by_authority[RTA_AUTH_S122],
-                           r->by_authority[RTA_AUTH_OTHER],
-                           r->mpf_cents};
-        for (int k = 0; k < 9; k++) {
-            row[n++] = ',';
-            if (k == 8 && !r->mpf_known)
-                continue; /* no MPF limits bundled for the date: empty, not zero */
-            rta_cents_format(cols[k], row + n, sizeof row - n);
-            n += strlen(row + n);
-        }
-        row[n++] = ',';
-        rta_cents_format(r->hmf_cents, row + n, sizeof row - n);
-        n += strlen(row + n);
-        row[n++] = ',';
-        row[n++] = '\n';
-        w->nomem |= rta__buf_append(o, row, n);
-        if (!r->mpf_known)
-            w->rep.mpf_unknown++;
+        return;
     }
+    /* one row, formatted by hand: batches print millions of amounts */
+    if (rta__buf_reserve(o, 11 * 24 + 2) != 0) {
+        w->nomem = 1;
+        return;
+    }
+    int64_t cols[10] = {a.total,
+                        a.by_authority[RTA_AUTH_MFN] + a.by_authority[RTA_AUTH_SPECIAL] +
+                            a.by_authority[RTA_AUTH_COLUMN2],
+                        a.by_authority[RTA_AUTH_S232],
+                        a.by_authority[RTA_AUTH_S301],
+                        a.by_authority[RTA_AUTH_IEEPA_RECIP],
+                        a.by_authority[RTA_AUTH_IEEPA_FENTANYL],
+                        a.by_authority[RTA_AUTH_S122],
+                        a.by_authority[RTA_AUTH_OTHER],
+                        a.mpf,
+                        a.hmf};
+    char *q = o->data + o->len;
+    for (int k = 0; k < 10; k++) {
+        *q++ = ',';
+        if (k == 8 && !a.mpf_known)
+            continue; /* no MPF limits bundled for the date: empty, not zero */
+        q = put_cents(q, cols[k]);
+    }
+    *q++ = ',';
+    *q++ = '\n';
+    o->len = (size_t)(q - o->data);
+    if (!a.mpf_known)
+        w->rep.mpf_unknown++;
+}
+
+/* Runs the group's entries through the fast path's stages, then finishes
+ * them in order. */
+#define GROUP 16
+static void run_group(worker *w, pending *g, int n)
+{
+    if (w->fast) {
+        for (int k = 0; k < n; k++)
+            if (g[k].rs == RTA_OK)
+                rta__duty_fast_begin(w->fast, &g[k].e, &g[k].job);
+            else
+                g[k].job.state = 0;
+        for (int k = 0; k < n; k++)
+            rta__duty_fast_row(w->fast, &g[k].e, &g[k].job);
+        for (int k = 0; k < n; k++)
+            if (rta__duty_fast_masks(w->fast, &g[k].e, &g[k].job) < 0)
+                w->nomem = 1;
+        for (int k = 0; k < n; k++)
+            rta__duty_fast_probe(w->fast, &g[k].e, &g[k].job);
+    }
+    for (int k = 0; k < n; k++)
+        finish_one(w, &g[k], 0);
+}
+
+/* A record through the RFC 4180 reader (quotes, carriage returns, too many
+ * fields), alone. */
+static void run_quoted(worker *w, pending *p, char *rec, size_t len, long start)
+{
+    rta__csv c;
+    int have;
+    rta__csv_init(&c, rec, len, w->name);
+    rta_status rs = rta__csv_next(&c, &have, &p->err);
+    if (rs != RTA_OK) {
+        p->err.line += start - 1; /* the reader counts from the record's first line */
+    } else if (c.p < c.end) {
+        rs = rta__error(&p->err, RTA_ERR_PARSE, w->name, start, 0,
+                        "unexpected text after the record (a quoted field not closed "
+                        "where it should be?)");
+    }
+    if (rs == RTA_OK) {
+        parse_fields(w, c.fields, c.nfields, start, p);
+    } else {
+        p->start = start;
+        p->id = "";
+        p->rs = rs;
+    }
+    p->job.state = 0;
+    finish_one(w, p, 1);
     rta__csv_free(&c);
+}
+
+/* Splits the unquoted record at p in place: fields at commas, up to its
+ * newline (or end). Returns the field count and sets *next past the newline;
+ * -1 when the record holds a quote or a carriage return other than before
+ * its newline, or too many fields (the RFC 4180 reader takes it). */
+static int split_line(char *p, char *end, char **fields, int max, char **next, size_t *len,
+                      int *newline)
+{
+    int n = 0;
+    fields[n++] = p;
+    char *s = p;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time: the commas before the first newline, quote or
+     * carriage return are cut here; the scalar loop below takes it from there */
+    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+    while (end - s >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, comma));
+        unsigned ms = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, quote)), _mm_cmpeq_epi8(x, cr)));
+        unsigned stop = ms ? (unsigned)__builtin_ctz(ms) : 16;
+        if (stop < 16)
+            mc &= (1u << stop) - 1;
+        while (mc) {
+            int k = __builtin_ctz(mc);
+            mc &= mc - 1;
+            if (n == max)
+                return -1;
+            s[k] = '\0';
+            fields[n++] = s + k + 1;
+        }
+        s += stop;
+        if (stop < 16)
+            break;
+    }
+#endif
+    for (; s < end; s++) {
+        char ch = *s;
+        if (ch == ',') {
+            if (n == max)
+                return -1;
+            *s = '\0';
+            fields[n++] = s + 1;
+        } else if (ch == '\n') {
+            break;
+        } else if (ch == '"') {
+            return -1;
+        } else if (ch == '\r' && !(s + 1 == end || s[1] == '\n')) {
+            return -1;
+        }
+    }
+    *newline = s < end;
+    *next = s < end ? s + 1 : end;
+    size_t l = (size_t)(s - p);
+    if (l > 0 && p[l - 1] == '\r')
+        l--;
+    p[l] = '\0'; /* over the newline or CR, or the spare byte after the block */
+    *len = l;
+    return n;
 }
 
 static void *worker_run(void *arg)
 {
     worker *w = arg;
-    for (int i = 0; i < w->n; i++) {
-        char *rec = w->text.data + w->off[i];
-        process_record(w, rec, strlen(rec), w->line[i]);
+    char *p = w->text.data, *end = w->text.data + w->text.len;
+    long line = 0; /* newlines before the record, in this block */
+    pending *g = w->group;
+    int n = 0;
+    while (p < end) {
+        char *fields[RTA__CSV_MAX_FIELDS];
+        {
+            /* the common case: one pass splits the fields and finds the newline */
+            char *save = p, *next;
+            size_t len;
+            int newline;
+            int nf = split_line(p, end, fields, RTA__CSV_MAX_FIELDS, &next, &len, &newline);
+            if (nf >= 0) {
+                long start = line + 1;
+                line += newline;
+                if (len > 0) {
+                    parse_fields(w, fields, nf, start, &g[n]);
+                    if (++n == GROUP) {
+                        run_group(w, g, n);
+                        n = 0;
+                    }
+                }
+                p = next;
+                continue;
+            }
+            /* refused (a quote...): put back the commas it cut at */
+            for (char *s = save; s < end && *s != '\n'; s++)
+                if (*s == '\0')
+                    *s = ',';
+        }
+        /* a record with quotes: by the RFC 4180 rules, alone */
+        run_group(w, g, n);
+        n = 0;
+        long nl;
+        size_t e = record_end(p, (size_t)(end - p), &nl);
+        char *next = e ? p + e : end;
+        size_t len = (size_t)(next - p) - (e ? 1 : 0);
+        long start = line + 1;
+        line += nl;
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        p[len] = '\0';
+        if (len > 0)
+            run_quoted(w, &g[0], p, len, start);
+        p = next;
     }
+    run_group(w, g, n);
+    w->lines = line;
     return NULL;
 }
 
-/* Reads up to CHUNK_RECORDS records into w; returns 0 at end of input, -1 on no memory. */
-static int fill_chunk(worker *w, reader *in, rta__buf *rec, long *lines)
+/* Input state of the main thread: bytes read but not yet given to a block. */
+typedef struct reader {
+    FILE *in;
+    rta__buf carry;
+    int eof;
+} reader;
+
+/* Reads more input into b (at least a block, unless the input ends). */
+static int read_more(reader *rd, rta__buf *b)
 {
-    w->n = 0;
-    w->text.len = 0;
-    while (w->n < CHUNK_RECORDS) {
-        long start = *lines + 1;
-        int got = read_record(in, rec, lines);
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            return w->n > 0;
-        if (rec->len == 0 || (rec->len == 1 && rec->data[0] == '\r'))
-            continue;
-        if (w->n == w->cap) {
-            int cap = w->cap ? w->cap * 2 : 256;
-            size_t *no = realloc(w->off, (size_t)cap * sizeof *no);
-            if (no == NULL)
-                return -1;
-            w->off = no;
-            long *nl = realloc(w->line, (size_t)cap * sizeof *nl);
-            if (nl == NULL)
-                return -1;
-            w->line = nl;
-            w->cap = cap;
-        }
-        w->off[w->n] = w->text.len;
-        w->line[w->n] = start;
-        if (rta__buf_append(&w->text, rec->data, rec->len + 1) != 0) /* with its NUL */
-            return -1;
-        w->n++;
-    }
+    if (rd->eof)
+        return 0;
+    size_t want = rta__batch_block_bytes ? rta__batch_block_bytes : 1;
+    if (rta__buf_reserve(b, want) != 0)
+        return -1;
+    size_t got = fread(b->data + b->len, 1, want, rd->in);
+    b->len += got;
+    b->data[b->len] = '\0';
+    if (got < want)
+        rd->eof = 1;
     return 1;
+}
+
+/* Fills w->text with whole records (the carry, then new input); returns 1
+ * with some records, 0 at the end of input, -1 on no memory, -2 when one
+ * record exceeds RECORD_LIMIT. */
+static int fill_block(worker *w, reader *rd)
+{
+    rta__buf *t = &w->text;
+    t->len = 0;
+    if (rd->carry.len && rta__buf_append(t, rd->carry.data, rd->carry.len) != 0)
+        return -1;
+    rd->carry.len = 0;
+    int quotes = t->len && memchr(t->data, '"', t->len) != NULL;
+    for (;;) {
+        size_t before = t->len;
+        int m = read_more(rd, t);
+        if (m < 0)
+            return -1;
+        if (!quotes && t->len > before && memchr(t->data + before, '"', t->len - before))
+            quotes = 1;
+        if (rd->eof) {
+            if (t->len == 0)
+                return 0;
+            if (rta__buf_reserve(t, 1) != 0)
+                return -1;
+            t->data[t->len] = '\0';
+            return 1; /* everything left is records, the last perhaps without newline */
+        }
+        /* without quotes the last newline is near the end; with quotes the
+         * block is scanned from its start (a record boundary) */
+        size_t cut = last_record_end(t->data, t->len, quotes);
+        if (cut > 0) {
+            if (rta__buf_append(&rd->carry, t->data + cut, t->len - cut) != 0)
+                return -1;
+            t->len = cut;
+            t->data[t->len] = '\0';
+            return 1;
+        }
+        if (t->len > RECORD_LIMIT)
+            return -2;
+    }
+}
+
+/* What the workers share: the input (one reader at a time), the output (in
+ * input order: block k is written after block k-1), the first failure. */
+struct pipeline {
+    reader *rd;
+    FILE *out;
+    const rta_batch_options *b;
+    const char *name;
+    pthread_mutex_t in_lock, out_lock;
+    pthread_cond_t turn;
+    long next_read, next_write; /* block sequence numbers */
+    long lines;                 /* input lines before the next block written */
+    long warnings;              /* warnings passed on */
+    int end;                    /* the input is exhausted (under in_lock) */
+    _Atomic int failed;         /* set under out_lock, read anywhere */
+    rta_error err;
+};
+
+static void pipeline_fail(pipeline *pl, rta_status code, const char *input, long line,
+                          const char *msg)
+{
+    /* called with out_lock held; the first failure wins */
+    if (!pl->failed) {
+        rta__error(&pl->err, code, input, line, 0, "%s", msg);
+        pl->failed = 1;
+    }
+}
+
+static void *worker_loop(void *arg)
+{
+    worker *w = arg;
+    pipeline *pl = w->pl;
+    for (;;) {
+        pthread_mutex_lock(&pl->in_lock);
+        if (pl->end || pl->failed) {
+            pthread_mutex_unlock(&pl->in_lock);
+            break;
+        }
+        int f = fill_block(w, pl->rd);
+        long seq = pl->next_read;
+        if (f == 1)
+            pl->next_read++;
+        else
+            pl->end = 1;
+        pthread_mutex_unlock(&pl->in_lock);
+        if (f == 0)
+            break;
+        if (f < 0) {
+            pthread_mutex_lock(&pl->out_lock);
+            pipeline_fail(pl, f == -1 ? RTA_ERR_NOMEM : RTA_ERR_PARSE, pl->name, 0,
+                          f == -1 ? "out of memory"
+                                  : "a record longer than 64 MiB (a quote never closed?)");
+            pthread_cond_broadcast(&pl->turn);
+            pthread_mutex_unlock(&pl->out_lock);
+            break;
+        }
+        worker_run(w);
+        pthread_mutex_lock(&pl->out_lock);
+        while (pl->next_write != seq && !pl->failed)
+            pthread_cond_wait(&pl->turn, &pl->out_lock);
+        if (!pl->failed) {
+            if (w->nomem) {
+                pipeline_fail(pl, RTA_ERR_NOMEM, pl->name, 0, "out of memory");
+            } else {
+                for (int k = 0; k < w->nerrs; k++) {
+                    w->errs[k].line += pl->lines;
+                    int is_warning = w->errs[k].code == RTA_OK;
+                    if (is_warning && pl->b && pl->b->max_warnings > 0 &&
+                        pl->warnings++ >= pl->b->max_warnings)
+                        continue; /* counted in the report, not passed on */
+                    if (pl->b && pl->b->on_error)
+                        pl->b->on_error(pl->b->ctx, &w->errs[k]);
+                }
+                pl->lines += w->lines;
+                if (w->out.len && fwrite(w->out.data, 1, w->out.len, pl->out) != w->out.len)
+                    pipeline_fail(pl, RTA_ERR_IO, "<output>", 0, "write error");
+            }
+            pl->next_write++;
+        }
+        w->nerrs = 0;
+        w->block_warnings = 0;
+        w->out.len = 0;
+        pthread_cond_broadcast(&pl->turn);
+        pthread_mutex_unlock(&pl->out_lock);
+    }
+    return NULL;
 }
 
 rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
@@ -399,10 +822,8 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     memset(rep, 0, sizeof *rep);
     const char *name = b && b->input ? b->input : "<input>";
     int nthreads = b && b->threads > 1 ? (b->threads > 64 ? 64 : b->threads) : 1;
-    rta__buf rec = {0};
     rta__csv c;
     memset(&c, 0, sizeof c);
-    long lines = 0;
     int col[NFIELDS];
     rta_status st = RTA_OK;
     rta_duty_options o = options ? *options : (rta_duty_options){0, 0};
@@ -410,13 +831,49 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     worker *w = calloc((size_t)nthreads, sizeof *w);
     if (w == NULL)
         return rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
-    reader rd = {in, NULL, 0, 0, 1};
-    int got = read_record(&rd, &rec, &lines);
-    if (got <= 0) {
-        st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");
+    reader rd = {in, {0}, 0};
+    /* the header: the first record */
+    rta__buf head = {0};
+    long lines = 0;
+    size_t hend = 0;
+    for (;;) {
+        long nl = 0;
+        hend = head.len ? record_end(head.data, head.len, &nl) : 0;
+        if (hend > 0) {
+            lines = nl;
+            break;
+        }
+        int m = read_more(&rd, &head);
+        if (m < 0) {
+            st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
+            goto done;
+        }
+        if (m == 0) {
+            hend = head.len;
+            lines = 1;
+            break;
+        }
+        if (head.len > RECORD_LIMIT) {
+            st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "header longer than %u bytes",
+                            RECORD_LIMIT);
+            goto done;
+        }
+    }
+    if (hend < head.len && rta__buf_append(&rd.carry, head.data + hend, head.len - hend) != 0) {
+        st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
         goto done;
     }
-    rta__csv_init(&c, rec.data, rec.len, name);
+    {
+        size_t hl = hend;
+        while (hl > 0 && (head.data[hl - 1] == '\n' || head.data[hl - 1] == '\r'))
+            hl--;
+        if (hl == 0) {
+            st = rta__error(err, RTA_ERR_PARSE, name, 1, 0, "empty input: a header is required");
+            goto done;
+        }
+        head.data[hl] = '\0';
+        rta__csv_init(&c, head.data, hl, name);
+    }
     int have;
     if ((st = rta__csv_next(&c, &have, err)) != RTA_OK)
         goto done;
@@ -439,57 +896,50 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
         w[t].ncols = c.nfields;
         w[t].cache = rta__duty_cache_new();
         w[t].r = malloc(sizeof *w[t].r);
-        if (w[t].cache == NULL || w[t].r == NULL) {
+        w[t].group = malloc(GROUP * sizeof *w[t].group);
+        if (!(b && b->full_engine))
+            w[t].fast = rta__duty_fast_new(duty, &o);
+        if (w[t].cache == NULL || w[t].r == NULL || w[t].group == NULL ||
+            (!(b && b->full_engine) && !w[t].fast)) {
             st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
             goto done;
         }
     }
-    fputs(b && b->kind == RTA_BATCH_REFUND ? refund_header : duty_header, out);
-    for (int more = 1; more;) {
-        int used = 0;
-        for (; used < nthreads; used++) {
-            int f = fill_chunk(&w[used], &rd, &rec, &lines);
-            if (f < 0) {
-                st = rta__error(err, RTA_ERR_NOMEM, name, lines, 0, "out of memory");
-                goto done;
-            }
-            if (f == 0) {
-                more = 0;
-                break;
-            }
-            if (w[used].n < CHUNK_RECORDS) {
-                used++;
-                more = 0;
-                break;
-            }
-        }
-        /* compute: chunk 0 on this thread, the others on their own */
+    if (fputs(b && b->kind == RTA_BATCH_REFUND ? refund_header : duty_header, out) == EOF) {
+        st = rta__error(err, RTA_ERR_IO, "<output>", 0, 0, "write error");
+        goto done;
+    }
+    {
+        /* every worker loops: read a block (in turn), compute it (in
+         * parallel), write it (in input order); reading and writing of one
+         * overlap with the computing of the others */
+        pipeline pl = {0};
+        pl.rd = &rd;
+        pl.out = out;
+        pl.b = b;
+        pl.name = name;
+        pl.lines = lines;
+        pthread_mutex_init(&pl.in_lock, NULL);
+        pthread_mutex_init(&pl.out_lock, NULL);
+        pthread_cond_init(&pl.turn, NULL);
         pthread_t tid[64];
         int started[64] = {0};
-        for (int t = 1; t < used; t++)
-            started[t] = pthread_create(&tid[t], NULL, worker_run, &w[t]) == 0;
-        worker_run(&w[0]);
-        for (int t = 1; t < used; t++) {
+        for (int t = 0; t < nthreads; t++)
+            w[t].pl = &pl;
+        for (int t = 1; t < nthreads; t++)
+            started[t] = pthread_create(&tid[t], NULL, worker_loop, &w[t]) == 0;
+        worker_loop(&w[0]);
+        for (int t = 1; t < nthreads; t++)
             if (started[t])
                 pthread_join(tid[t], NULL);
-            else
-                worker_run(&w[t]); /* could not start a thread: do it here */
-        }
-        /* report and write in input order */
-        for (int t = 0; t < used; t++) {
-            if (w[t].nomem) {
-                st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
-                goto done;
-            }
-            for (int k = 0; k < w[t].nerrs; k++)
-                if (b && b->on_error)
-                    b->on_error(b->ctx, &w[t].errs[k]);
-            w[t].nerrs = 0;
-            if (w[t].out.len && fwrite(w[t].out.data, 1, w[t].out.len, out) != w[t].out.len) {
-                st = rta__error(err, RTA_ERR_IO, "<output>", 0, 0, "write error");
-                goto done;
-            }
-            w[t].out.len = 0;
+        pthread_cond_destroy(&pl.turn);
+        pthread_mutex_destroy(&pl.out_lock);
+        pthread_mutex_destroy(&pl.in_lock);
+        lines = pl.lines;
+        if (pl.failed) {
+            *err = pl.err;
+            st = pl.err.code;
+            goto done;
         }
     }
     if (ferror(in))
@@ -506,16 +956,16 @@ done:
         for (int a = 0; a < RTA_AUTH_COUNT; a++)
             rep->by_authority[a] += w[t].rep.by_authority[a];
         rta__duty_cache_free(w[t].cache);
+        rta__duty_fast_free(w[t].fast);
         free(w[t].r);
+        free(w[t].group);
         rta__buf_free(&w[t].text);
         rta__buf_free(&w[t].out);
-        free(w[t].off);
-        free(w[t].line);
         free(w[t].errs);
     }
     free(w);
-    free(rd.line);
+    rta__buf_free(&rd.carry);
+    rta__buf_free(&head);
     rta__csv_free(&c);
-    rta__buf_free(&rec);
     return st;
 }

@@ -81,6 +81,25 @@ int rta__hts_find_row(const rta_snapshot *snap, int revision, const rta_code *co
     return *row != SNAP_NONE;
 }
 
+int rta__hts_code_spans(const rta_snapshot *snap, const rta_code *code, rta__code_span *out,
+                        int max)
+{
+    uint64_t key = rta_code_key(code);
+    size_t i = lower_bound(snap, key);
+    if (i >= snap->ncodeidx || snap->codeidx[i].key != key)
+        return 0;
+    const snap_codeidx *c = &snap->codeidx[i];
+    if (c->count > (uint32_t)max)
+        return -1;
+    for (uint32_t k = 0; k < c->count; k++) {
+        const snap_span *sp = &snap->spans[snap->codespans[c->first + k]];
+        out[k].rev_from = sp->rev_from;
+        out[k].rev_to = sp->rev_to;
+        out[k].row = sp->row;
+    }
+    return (int)c->count;
+}
+
 const char *rta__hts_rate_text(const rta_snapshot *snap, uint32_t row, int column)
 {
     uint32_t src = snap->rows[row].rate_src[column];

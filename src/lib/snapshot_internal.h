@@ -147,6 +147,15 @@ rta_status rta__snapshot_from_image(void *image, size_t size, rta_snapshot **out
  * revision (0 if absent), the rate text in force on a row for a column
  * (rta_hts_column), and the full line of a row. */
 int rta__hts_find_row(const rta_snapshot *snap, int revision, const rta_code *code, uint32_t *row);
+
+/* The rows of a code over the revisions: (first revision, last revision,
+ * row) spans. Returns their count (0: no such code), -1 if more than max. */
+typedef struct rta__code_span {
+    int32_t rev_from, rev_to;
+    uint32_t row;
+} rta__code_span;
+int rta__hts_code_spans(const rta_snapshot *snap, const rta_code *code, rta__code_span *out,
+                        int max);
 const char *rta__hts_rate_text(const rta_snapshot *snap, uint32_t row, int column);
 void rta__hts_fill_line(const rta_snapshot *snap, uint32_t row, int revision, rta_hts_line *out);
 

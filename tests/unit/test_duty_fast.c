@@ -1,0 +1,252 @@
+/*
+ * test_duty_fast.c - the batch fast path gives the full engine's cents.
+ * RTA_TEST_NEEDS_STORE (the store_import fixture).
+ *
+ * The fast path (src/lib/duty_fast.c) replays the engine's rules from masks
+ * and memoised resolutions; rta__duty_compute is the reference, itself tested
+ * against the legal sources in test_duty.c. Here both run on the same
+ * batches, built from the real 2024 import cells of the store (HS10 x
+ * partner, table partner_import) on dates spread over 2025-2026, and the
+ * outputs must be byte for byte the same: every amount, every error row.
+ * The batches also hold the shapes the fast path hands back (contents,
+ * programs, export dates, tiny values, Column 2 origins, quoted fields, CRLF)
+ * and are read in small blocks so that records straddle block ends.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "duty_internal.h"
+#include "rta/duty.h"
+#include "rta/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rta_store *store;
+static rta_snapshot *snap;
+static rta_duty *duty;
+
+static int setup(void **state)
+{
+    (void)state;
+    rta_error err;
+    char buf[1024];
+    if (rta_store_open(RTA_TEST_DB, RTA_STORE_READONLY, &store, &err) != RTA_OK ||
+        rta_snapshot_open(store, &snap, &err) != RTA_OK ||
+        rta_duty_open(store, snap, &duty, &err) != RTA_OK) {
+        fprintf(stderr, "setup: %s\n", rta_error_format(&err, buf, sizeof buf));
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rta_duty_close(duty);
+    rta_snapshot_free(snap);
+    rta_store_close(store);
+    return 0;
+}
+
+typedef struct text {
+    char *data;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char line[512];
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof line);
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->data = realloc(t->data, t->cap);
+        assert_non_null(t->data);
+    }
+    memcpy(t->data + t->len, line, (size_t)n + 1);
+    t->len += (size_t)n;
+}
+
+static void count_error(void *ctx, const rta_error *err)
+{
+    (void)err;
+    ++*(long *)ctx;
+}
+
+/* Runs the batch `in` and returns its output (malloc'ed). */
+static char *run_batch(const text *in, int full_engine, int threads, rta_batch_report *rep,
+                       long *errors)
+{
+    FILE *fin = fmemopen(in->data, in->len, "r");
+    assert_non_null(fin);
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *fout = open_memstream(&out, &outlen);
+    assert_non_null(fout);
+    *errors = 0;
+    rta_batch_options b = {RTA_BATCH_DUTY, 0,      threads,     "fast.csv",
+                           count_error,    errors, full_engine, 0};
+    rta_error err;
+    rta_status st = rta_duty_batch(duty, fin, fout, NULL, &b, rep, &err);
+    if (st != RTA_OK)
+        fprintf(stderr, "batch: %s\n", err.message);
+    assert_int_equal(st, RTA_OK);
+    fclose(fin);
+    fclose(fout);
+    return out;
+}
+
+/* The real cells: the largest and a spread of the others. */
+static void add_cells(text *t, int n)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(RTA_TEST_DB, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    const char *sql = "SELECT p.hs10, t.iso2, p.value_usd FROM partner_import p"
+                      " JOIN trade_partner t ON t.year = p.year AND t.census_code = p.census_code"
+                      " WHERE p.year = 2024 AND t.iso2 IN (SELECT iso2 FROM country)"
+                      " ORDER BY (p.value_usd * 2654435761 + p.census_code) % 1000003 LIMIT ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_int(q, 1, n);
+    int k = 0;
+    static const char *const shapes[] = {"",    "",        "",       "",       "",
+                                         "",    "",        "",       "",       "transshipped",
+                                         "air", "other",   "tiny",   "zero",   "steel",
+                                         "us",  "program", "export", "quoted", "crlf"};
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *hs10 = (const char *)sqlite3_column_text(q, 0);
+        const char *cc = (const char *)sqlite3_column_text(q, 1);
+        long long usd = sqlite3_column_int64(q, 2);
+        /* a date every 37 days round 2025-2026, so all the epochs appear */
+        int day = (k * 37) % 730;
+        int y = 2025 + day / 365, doy = day % 365;
+        static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int m = 0;
+        while (doy >= mdays[m])
+            doy -= mdays[m++];
+        char date[40];
+        snprintf(date, sizeof date, "%04d-%02d-%02d", y, m + 1, doy + 1);
+        long long cents = (usd % 5000000) * 100 + k % 100 + 1; /* up to $5 million */
+        const char *shape = shapes[k % (int)(sizeof shapes / sizeof shapes[0])];
+        const char *trans = strcmp(shape, "transshipped") == 0 ? "true" : "";
+        const char *mode = strcmp(shape, "air") == 0     ? "air"
+                           : strcmp(shape, "other") == 0 ? "other"
+                                                         : "";
+        if (strcmp(shape, "tiny") == 0)
+            cents = 1;
+        if (strcmp(shape, "zero") == 0)
+            cents = 0;
+        char steel[32] = "", us[32] = "", export_date[16] = "";
+        if (strcmp(shape, "steel") == 0)
+            snprintf(steel, sizeof steel, "%lld.%02lld", cents / 200, cents / 2 % 100);
+        if (strcmp(shape, "us") == 0)
+            snprintf(us, sizeof us, "%lld.%02lld", cents / 400, cents / 4 % 100);
+        if (strcmp(shape, "export") == 0)
+            snprintf(export_date, sizeof export_date, "2025-03-01");
+        const char *program = strcmp(shape, "program") == 0 ? "S" : "";
+        if (strcmp(shape, "quoted") == 0)
+            put(t, "\"Q%d, \"\"quoted\"\"\n2 lines\",%s,%s,%s,%lld.%02lld,,,,,,,,\n", k, date, hs10,
+                cc, cents / 100, cents % 100);
+        else
+            put(t, "E%d,%s,%s,%s,%lld.%02lld,%s,%s,%s,%s,%s,%s%s\n", k, date, hs10, cc, cents / 100,
+                cents % 100, steel, us, program, trans, mode, export_date,
+                strcmp(shape, "crlf") == 0 ? "\r" : "");
+        k++;
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    assert_true(k > 1000);
+}
+
+static void test_fast_equals_full(void **state)
+{
+    (void)state;
+    text in = {0};
+    put(&in, "entry_id,date,hts,origin,value,steel,us_content,program,transshipped,mode,"
+             "export_date\n");
+    add_cells(&in, 20000);
+    /* Column 2 origins and a line that does not exist, through both paths */
+    put(&in, "C1,2025-06-01,6109100012,RU,1000.00,,,,,,\n");
+    put(&in, "C2,2025-09-01,8517130000,KP,1000.00,,,,,,\n");
+    put(&in, "X1,2025-06-01,6109100099,VN,1000.00,,,,,,\n");
+    rta__batch_block_bytes = 4096; /* many blocks; records straddle their ends */
+    rta_batch_report full, fast, fast2;
+    long efull, efast, efast2;
+    char *a = run_batch(&in, 1, 1, &full, &efull);
+    char *b = run_batch(&in, 0, 1, &fast, &efast);
+    char *c = run_batch(&in, 0, 2, &fast2, &efast2);
+    rta__batch_block_bytes = 1u << 20;
+    /* the same bytes, row for row (the first difference, if any, is shown) */
+    if (strcmp(a, b) != 0) {
+        size_t i = 0;
+        while (a[i] == b[i])
+            i++;
+        while (i > 0 && a[i - 1] != '\n')
+            i--;
+        fprintf(stderr, "full: %.200s\nfast: %.200s\n", a + i, b + i);
+    }
+    assert_string_equal(a, b);
+    assert_string_equal(a, c);
+    assert_int_equal(full.rows, fast.rows);
+    assert_int_equal(full.bad, fast.bad);
+    assert_int_equal(full.warned, fast.warned);
+    assert_int_equal(efull, efast);
+    assert_int_equal(efull, efast2);
+    assert_true(full.total_duty_cents == fast.total_duty_cents);
+    for (int k = 0; k < RTA_AUTH_COUNT; k++)
+        assert_true(full.by_authority[k] == fast.by_authority[k]);
+    /* the batch is not trivial: rows, duty, some bad rows (the unknown line) */
+    assert_true(full.rows > 1000);
+    assert_true(full.bad >= 1);
+    assert_true(full.total_duty_cents > 0);
+    free(a);
+    free(b);
+    free(c);
+    free(in.data);
+}
+
+/* The fast path itself takes most entries (else the test above proves
+ * little): a plain entry is computed there, and shapes it does not know are
+ * handed back to the engine. */
+static void test_fast_path_taken(void **state)
+{
+    (void)state;
+    rta__duty_fast *f = rta__duty_fast_new(duty, NULL);
+    assert_non_null(f);
+    rta_entry e;
+    rta_error err;
+    rta_entry_init(&e);
+    assert_int_equal(rta_entry_set(&e, "date", "2025-08-07", &err), RTA_OK);
+    assert_int_equal(rta_entry_set(&e, "hts", "6109100012", &err), RTA_OK);
+    assert_int_equal(rta_entry_set(&e, "origin", "VN", &err), RTA_OK);
+    assert_int_equal(rta_entry_set(&e, "value", "10000", &err), RTA_OK);
+    rta__duty_amounts am;
+    assert_int_equal(rta__duty_fast_amounts(f, &e, &am), 1);
+    /* 6109.10.00.12 General 16.5% (HTS) = 1,650.00; EO 14326 Annex I, Viet Nam
+     * 20% from 2025-08-07 (9903.02.69) = 2,000.00 on $10,000 */
+    assert_true(am.by_authority[RTA_AUTH_MFN] == 165000);
+    assert_true(am.by_authority[RTA_AUTH_IEEPA_RECIP] == 200000);
+    assert_true(am.total == 365000);
+    /* a metal content: the full engine */
+    assert_int_equal(rta_entry_set(&e, "steel", "100", &err), RTA_OK);
+    assert_int_equal(rta__duty_fast_amounts(f, &e, &am), 0);
+    rta__duty_fast_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_equals_full),
+        cmocka_unit_test(test_fast_path_taken),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
