@@ -257,8 +257,9 @@ typedef struct worker {
     int eof_record; /* the block's last record has no newline (end of input) */
     long lines;     /* newlines in the block */
     rta__buf out;
-    pending *group;     /* GROUP entries */
-    int block_warnings; /* warnings kept for the block (up to max_warnings) */
+    pending *group;       /* GROUP entries */
+    rta_error *group_err; /* their error slots */
+    int block_warnings;   /* warnings kept for the block (up to max_warnings) */
     pipeline *pl;
     rta_error *errs; /* lines relative to the block until reported */
     int nerrs, caperrs;
@@ -362,7 +363,8 @@ struct pending {
     const char *id;
     long start; /* the record's first line, in the block */
     rta_status rs;
-    rta_error err; /* when rs != RTA_OK */
+    rta_error *err; /* its own slot, filled when rs != RTA_OK (kept apart: the
+                       entries of a group stay close together in memory) */
     rta__duty_job job;
 };
 
@@ -374,22 +376,22 @@ static void parse_fields(worker *w, char **fields, int nfields, long start, pend
     p->rs = RTA_OK;
     rta_entry_init(&p->e);
     if (nfields != w->ncols) {
-        p->rs = rta__error(&p->err, RTA_ERR_PARSE, w->name, start, 0,
-                           "row has %d fields, header %d", nfields, w->ncols);
+        p->rs = rta__error(p->err, RTA_ERR_PARSE, w->name, start, 0, "row has %d fields, header %d",
+                           nfields, w->ncols);
         return;
     }
     p->id = fields[w->col[F_ID]];
     for (int i = 1; i < NFIELDS; i++) {
         if (w->col[i] < 0)
             continue;
-        p->rs = set_field(&p->e, i, fields[w->col[i]], &p->err);
+        p->rs = set_field(&p->e, i, fields[w->col[i]], p->err);
         if (p->rs != RTA_OK) {
-            p->err.column = w->col[i] + 1;
-            p->err.line = start;
+            p->err->column = w->col[i] + 1;
+            p->err->line = start;
             return;
         }
     }
-    p->rs = rta_entry_check(&p->e, &p->err);
+    p->rs = rta_entry_check(&p->e, p->err);
 }
 
 /* Computes p (fast: its stages are done) and writes its output row. */
@@ -414,7 +416,7 @@ static void finish_one(worker *w, pending *p, int quote_id)
             rta__duty_content_warning(&w->duty->m[a.warn_measure], warning, sizeof warning);
     } else if (p->rs == RTA_OK) {
         rta_duty_result *r = w->r;
-        p->rs = rta__duty_compute(w->duty, w->cache, &p->e, w->o, r, &p->err);
+        p->rs = rta__duty_compute(w->duty, w->cache, &p->e, w->o, r, p->err);
         if (p->rs == RTA_OK) {
             a.total = r->total_duty_cents;
             memcpy(a.by_authority, r->by_authority, sizeof a.by_authority);
@@ -425,7 +427,7 @@ static void finish_one(worker *w, pending *p, int quote_id)
         }
     }
     if (p->rs != RTA_OK) {
-        rta_error *rerr = &p->err;
+        rta_error *rerr = p->err;
         snprintf(rerr->input, sizeof rerr->input, "%s", w->name);
         if (rerr->line == 0)
             rerr->line = p->start;
@@ -505,18 +507,18 @@ static void finish_one(worker *w, pending *p, int quote_id)
 static void run_group(worker *w, pending *g, int n)
 {
     if (w->fast) {
-        for (int k = 0; k < n; k++)
+        const rta_entry *ents[GROUP];
+        rta__duty_job *jobs[GROUP];
+        for (int k = 0; k < n; k++) {
+            ents[k] = &g[k].e;
+            jobs[k] = &g[k].job;
             if (g[k].rs == RTA_OK)
                 rta__duty_fast_begin(w->fast, &g[k].e, &g[k].job);
             else
                 g[k].job.state = 0;
-        for (int k = 0; k < n; k++)
-            rta__duty_fast_row(w->fast, &g[k].e, &g[k].job);
-        for (int k = 0; k < n; k++)
-            if (rta__duty_fast_masks(w->fast, &g[k].e, &g[k].job) < 0)
-                w->nomem = 1;
-        for (int k = 0; k < n; k++)
-            rta__duty_fast_probe(w->fast, &g[k].e, &g[k].job);
+        }
+        if (rta__duty_fast_stages(w->fast, ents, jobs, n) < 0)
+            w->nomem = 1;
     }
     for (int k = 0; k < n; k++)
         finish_one(w, &g[k], 0);
@@ -529,11 +531,11 @@ static void run_quoted(worker *w, pending *p, char *rec, size_t len, long start)
     rta__csv c;
     int have;
     rta__csv_init(&c, rec, len, w->name);
-    rta_status rs = rta__csv_next(&c, &have, &p->err);
+    rta_status rs = rta__csv_next(&c, &have, p->err);
     if (rs != RTA_OK) {
-        p->err.line += start - 1; /* the reader counts from the record's first line */
+        p->err->line += start - 1; /* the reader counts from the record's first line */
     } else if (c.p < c.end) {
-        rs = rta__error(&p->err, RTA_ERR_PARSE, w->name, start, 0,
+        rs = rta__error(p->err, RTA_ERR_PARSE, w->name, start, 0,
                         "unexpected text after the record (a quoted field not closed "
                         "where it should be?)");
     }
@@ -897,9 +899,12 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
         w[t].cache = rta__duty_cache_new();
         w[t].r = malloc(sizeof *w[t].r);
         w[t].group = malloc(GROUP * sizeof *w[t].group);
+        w[t].group_err = malloc(GROUP * sizeof *w[t].group_err);
+        for (int k = 0; w[t].group && w[t].group_err && k < GROUP; k++)
+            w[t].group[k].err = &w[t].group_err[k];
         if (!(b && b->full_engine))
             w[t].fast = rta__duty_fast_new(duty, &o);
-        if (w[t].cache == NULL || w[t].r == NULL || w[t].group == NULL ||
+        if (w[t].cache == NULL || w[t].r == NULL || w[t].group == NULL || w[t].group_err == NULL ||
             (!(b && b->full_engine) && !w[t].fast)) {
             st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
             goto done;
@@ -959,6 +964,7 @@ done:
         rta__duty_fast_free(w[t].fast);
         free(w[t].r);
         free(w[t].group);
+        free(w[t].group_err);
         rta__buf_free(&w[t].text);
         rta__buf_free(&w[t].out);
         free(w[t].errs);

@@ -715,6 +715,23 @@ int rta__duty_fast_masks(rta__duty_fast *f, const rta_entry *e, rta__duty_job *j
     return 0;
 }
 
+int rta__duty_fast_stages(rta__duty_fast *f, const rta_entry *const *e, rta__duty_job *const *job,
+                          int n)
+{
+    /* each stage over the whole group before the next (see duty_internal.h) */
+    int fail = 0;
+    for (int k = 0; k < n; k++)
+        if (job[k]->state == 1)
+            rta__duty_fast_row(f, e[k], job[k]);
+    for (int k = 0; k < n; k++)
+        if (job[k]->state == 2 && rta__duty_fast_masks(f, e[k], job[k]) < 0)
+            fail = -1;
+    for (int k = 0; k < n; k++)
+        if (job[k]->state == 3)
+            rta__duty_fast_probe(f, e[k], job[k]);
+    return fail;
+}
+
 int rta__duty_fast_amounts(rta__duty_fast *f, const rta_entry *e, rta__duty_amounts *out)
 {
     rta__duty_job job;

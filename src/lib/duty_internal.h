@@ -173,6 +173,9 @@ void rta__duty_fast_row(rta__duty_fast *f, const rta_entry *e, rta__duty_job *jo
 int rta__duty_fast_masks(rta__duty_fast *f, const rta_entry *e,
                          rta__duty_job *job); /* -1: no memory */
 void rta__duty_fast_probe(rta__duty_fast *f, const rta_entry *e, rta__duty_job *job);
+/* The stages after begin over a group of n entries; -1: no memory. */
+int rta__duty_fast_stages(rta__duty_fast *f, const rta_entry *const *e, rta__duty_job *const *job,
+                          int n);
 int rta__duty_fast_finish(rta__duty_fast *f, const rta_entry *e, const rta__duty_job *job,
                           rta__duty_amounts *out);
 
