@@ -33,6 +33,12 @@ typedef enum rta_price_basis {
     RTA_PRICE_TRANSACTION   /* "transaction": the customs transaction value */
 } rta_price_basis;
 
+/* Bounds the reader enforces and rta_verdict checks, so that every sum of a
+ * bill fits in int64: an amount, and the total of the material values, is
+ * below $1 trillion (12 integer digits of dollars); a weight below 10^9 kg. */
+#define RTA_BOM_MAX_CENTS INT64_C(99999999999999)
+#define RTA_BOM_MAX_GRAMS INT64_C(999999999999)
+
 /* "ex-works", "fob", "transaction". */
 const char *rta_price_basis_name(rta_price_basis basis);
 
@@ -79,7 +85,8 @@ rta_status rta_bom_read(const char *path, rta_bom **out, rta_error *err);
 /* Frees a bom returned by rta_bom_parse/rta_bom_read; NULL is allowed. */
 void rta_bom_free(rta_bom *bom);
 
-/* Sum of the material values, in cents. */
+/* Sum of the material values, in cents (at most RTA_BOM_MAX_CENTS for a bill
+ * the reader accepted). */
 int64_t rta_bom_materials_total(const rta_bom *bom);
 
 #ifdef __cplusplus

@@ -207,7 +207,8 @@ rta_status rta_negotiation_outstanding(rta_store *store, const char *name, const
 void rta_neg_items_free(rta_neg_item *items, size_t n);
 
 /* Resolves a list reference ("7" = list id, or "NEGOTIATION/PARTY/ROUND/KIND" e.g.
- * "vn-us/VN/3/offer"), returns its current version's lines and who applies them to whom:
+ * "vn-us/VN/3/offer"), returns the lines of the version viewer reads (its own delegation:
+ * the latest; the other: the latest version exchanged) and who applies them to whom:
  * market = the importing party's market code ("US" or "VN"), partner = ISO2 of the exporter
  * whose goods get the treatment (the other party). viewer = the delegation asking ("" = none):
  * a draft list is only visible to its own delegation.

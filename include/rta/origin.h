@@ -196,9 +196,10 @@ typedef struct rta_node {
 /* Tolerance (de minimis): non-originating materials that fail the rule may
  * still be used within these limits. -1 = not granted. */
 typedef struct rta_tolerance {
-    int64_t value_upct;  /* % of the ex-works price / value of the good (EVFTA Art. 8: 10%) */
-    int64_t weight_upct; /* % of weight, textiles (EVFTA Annex II notes; CPTPP Art. 4.2: 10%) */
-    const char *cite;    /* "EVFTA Protocol 1 Art. 8" (NULL if none) */
+    int64_t value_upct;  /* % of the ex-works price / value of the good (EVFTA Protocol 1 Art. 5(3):
+                            10%) */
+    int64_t weight_upct; /* % of weight, textiles (EVFTA Annex I Notes 6-7; CPTPP Art. 4.2: 10%) */
+    const char *cite;    /* "EVFTA Protocol 1 Art. 5(3)" (NULL if none) */
 } rta_tolerance;
 
 typedef enum rta_cumulation_kind {

@@ -54,7 +54,8 @@ static const char help_evaluate[] =
     "(default: the end state); --elasticity E (> 0) one import demand elasticity\n"
     "-E for every product instead of Hauk (2012).\n"
     "--json: {markets: [...], balance}; --csv: one row per aggregate;\n"
-    "--svg FILE: creation and diversion by partner (first market).\n";
+    "--svg FILE: creation and diversion by partner (first market).\n"
+    "Exit: 0 evaluated, 1 failure (bad file, list not visible, no data), 2 usage.\n";
 
 static const char help_compare[] =
     "usage: rta compare A B [--market US|VN] [--partner CC] [--date D] [--model M]\n"
@@ -64,7 +65,8 @@ static const char help_compare[] =
     "Two lists (files or store references) side by side in one market: lines\n"
     "added, dropped and changed (by scope), coverage (share of the exporter's\n"
     "tariff lines and of its trade at zero duty, before and under each list),\n"
-    "and the difference B - A of every outcome of the evaluation.\n";
+    "and the difference B - A of every outcome of the evaluation.\n"
+    "Exit: 0 compared, 1 failure, 2 usage.\n";
 
 static const char help_package[] =
     "usage: rta package --goal exports:USD|deficit-cut:PCT [--market VN|US]\n"
@@ -82,7 +84,8 @@ static const char help_package[] =
     "per dollar with a repair of the last item; the LP relaxation gives a lower\n"
     "bound on the optimal cost and the gap is printed.\n"
     "--csv: the chosen lines as a line file (code,treatment,value,...) with\n"
-    "benefit and cost columns.\n";
+    "benefit and cost columns.\n"
+    "Exit: 0 goal reached, 1 goal not reached or failure, 2 usage.\n";
 
 typedef struct opts {
     const char *market, *partner, *date, *model, *sigma, *year, *imports, *data, *viewer, *svg,
@@ -148,18 +151,33 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const cha
     return EXIT_OK;
 }
 
+/* A whole finite decimal: an empty text or trailing characters are no number. */
+static int parse_real(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* An exporter: two capitals (ISO 3166 alpha-2); it is printed into JSON. */
+static int check_partner(const char *cmd, const char *p)
+{
+    if (strlen(p) != 2 || strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 2)
+        return cli_usage(cmd, "--partner: \"%s\" is not an ISO 3166 alpha-2 code (VN, US)", p);
+    return EXIT_OK;
+}
+
 static int parse_params(const char *cmd, const opts *o, rta_sim_params *p)
 {
     rta_sim_defaults(p);
     if (o->model && rta_sim_model_parse(o->model, &p->model) != 0)
         return cli_usage(cmd, "--model: \"%s\" is not linear or ces", o->model);
-    if (o->sigma) {
-        char *end;
-        errno = 0;
-        p->sigma = strtod(o->sigma, &end);
-        if (*end || errno || !isfinite(p->sigma))
-            return cli_usage(cmd, "--sigma: \"%s\" is not a number", o->sigma);
-    }
+    if (o->sigma && parse_real(o->sigma, &p->sigma) != 0)
+        return cli_usage(cmd, "--sigma: \"%s\" is not a number", o->sigma);
     if (o->year) {
         char *end;
         long y = strtol(o->year, &end, 10);
@@ -178,10 +196,8 @@ static int parse_eta(const char *cmd, const opts *o, double *eta)
     *eta = 0;
     if (!o->elasticity)
         return EXIT_OK;
-    char *end;
-    errno = 0;
-    double v = strtod(o->elasticity, &end);
-    if (*end || errno || !isfinite(v) || v <= 0 || v > 100)
+    double v;
+    if (parse_real(o->elasticity, &v) != 0 || v <= 0 || v > 100)
         return cli_usage(cmd, "--elasticity: \"%s\" is not a magnitude in (0, 100]", o->elasticity);
     *eta = -v;
     return EXIT_OK;
@@ -255,8 +271,8 @@ static int list_load(const char *cmd, env *e, const opts *o, const char *ref, co
             return cli_fail(&err);
         snprintf(l->market, sizeof l->market, "%s", market);
         const char *p = o->partner ? o->partner : strcmp(market, "US") == 0 ? "VN" : "US";
-        if (strlen(p) != 2)
-            return cli_usage(cmd, "--partner: \"%s\" is not an ISO alpha-2 code", p);
+        if (check_partner(cmd, p) != EXIT_OK)
+            return EXIT_USAGE;
         snprintf(l->partner, sizeof l->partner, "%s", p);
         return EXIT_OK;
     }
@@ -658,10 +674,13 @@ int cmd_compare(cli *c, int argc, char **argv)
     rta_market_info mi;
     rta_market_get_info(m, &mi);
     if (o.json) {
-        printf("{\"market\":\"%s\",\"partner\":\"%s\",\"model\":\"%s\",\"a\":\"%s\","
-               "\"b\":\"%s\",\"lines\":{\"a\":%zu,\"b\":%zu,\"added\":%ld,\"dropped\":%ld,"
+        printf("{\"market\":\"%s\",\"partner\":\"%s\",\"model\":\"%s\",\"a\":", mi.market,
+               l[0].partner, rta_sim_model_name(p.model));
+        cli_json_str(l[0].name); /* a file name or a reference as typed */
+        fputs(",\"b\":", stdout);
+        cli_json_str(l[1].name);
+        printf(",\"lines\":{\"a\":%zu,\"b\":%zu,\"added\":%ld,\"dropped\":%ld,"
                "\"changed\":%ld},",
-               mi.market, l[0].partner, rta_sim_model_name(p.model), l[0].name, l[1].name,
                l[0].lines.count, l[1].lines.count, added, dropped, changed);
         printf("\"coverage\":{\"base\":{\"lines_zero_share\":%.6f,\"trade_zero_share\":%.6f},"
                "\"a\":{\"lines_zero_share\":%.6f,\"trade_zero_share\":%.6f},"
@@ -726,13 +745,14 @@ int cmd_package(cli *c, int argc, char **argv)
     if (strcmp(mk, "US") != 0 && strcmp(mk, "VN") != 0)
         return cli_usage("package", "--market: \"%s\" is not US or VN", mk);
     const char *partner = o.partner ? o.partner : strcmp(mk, "US") == 0 ? "VN" : "US";
+    if (check_partner("package", partner) != EXIT_OK)
+        return EXIT_USAGE;
     int deficit = strncmp(o.goal, "deficit-cut:", 12) == 0;
     const char *gv = deficit                               ? o.goal + 12
                      : strncmp(o.goal, "exports:", 8) == 0 ? o.goal + 8
                                                            : NULL;
-    char *end;
-    double goal = gv ? strtod(gv, &end) : NAN;
-    if (gv == NULL || *end || !isfinite(goal) || goal <= 0 || (deficit && goal > 100))
+    double goal = NAN;
+    if (gv == NULL || parse_real(gv, &goal) != 0 || goal <= 0 || (deficit && goal > 100))
         return cli_usage("package",
                          "--goal: \"%s\" is not exports:USD or deficit-cut:PCT "
                          "(0 < PCT <= 100)",
@@ -741,14 +761,12 @@ int cmd_package(cli *c, int argc, char **argv)
         return cli_usage("package", "deficit-cut raises US exports: it needs --market VN");
     double max_loss = 0, rate = 0;
     if (o.max_loss) {
-        max_loss = strtod(o.max_loss, &end);
-        if (*end || !isfinite(max_loss) || max_loss <= 0)
+        if (parse_real(o.max_loss, &max_loss) != 0 || max_loss <= 0)
             return cli_usage("package", "--max-revenue-loss: \"%s\" is not a positive amount",
                              o.max_loss);
     }
     if (o.rate) {
-        rate = strtod(o.rate, &end);
-        if (*end || !isfinite(rate) || rate < 0 || rate > 1000)
+        if (parse_real(o.rate, &rate) != 0 || rate < 0 || rate > 1000)
             return cli_usage("package", "--rate: \"%s\" is not a percent in [0, 1000]", o.rate);
     }
     env e;
@@ -808,11 +826,8 @@ int cmd_package(cli *c, int argc, char **argv)
         printf("\"optimality\":\"greedy by cost per dollar of benefit with a repair of the last "
                "item; the LP relaxation (fractional knapsack, no ceiling) bounds the optimal cost "
                "from below\",\"detail\":");
-        fputs("\"", stdout);
-        for (const char *s = mi.detail; *s; s++)
-            if (*s != '"' && *s != '\\')
-                putchar(*s);
-        fputs("\",\"lines\":[", stdout);
+        cli_json_str(mi.detail); /* names the user's import file */
+        fputs(",\"lines\":[", stdout);
         for (long i = 0; i < pk->nchosen; i++) {
             const rta_package_line *x = &pk->chosen[i];
             printf("%s{\"code\":\"%s\",\"base_usd\":%.0f,\"base_rate_pct\":%.4f,"

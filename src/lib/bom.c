@@ -293,6 +293,26 @@ static rta_status once(reader *r, const char *at, const char *field, unsigned *s
     return RTA_OK;
 }
 
+/* A required field: its bit in `seen` and its name. */
+typedef struct required_field {
+    unsigned bit;
+    const char *name;
+} required_field;
+
+/* Fails on the first required field not in `seen`, named prefix + name and
+ * placed at `at` (the start of the object). */
+static rta_status require(reader *r, const char *at, const char *prefix, unsigned seen,
+                          const required_field *req, size_t n, const char *msg)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(seen & req[i].bit)) {
+            char field[96];
+            snprintf(field, sizeof field, "%s%s", prefix, req[i].name);
+            return fail_at(r, at, field, "%s", msg);
+        }
+    return RTA_OK;
+}
+
 static rta_status read_material(reader *r, int index, rta_bom_material *m)
 {
     char field[80];
@@ -345,7 +365,8 @@ static rta_status read_material(reader *r, int index, rta_bom_material *m)
                 (st = read_processes(r, field, &m->processes, &m->nprocesses)) != RTA_OK)
                 return st;
         } else if (strcmp(k, "comment") == 0) {
-            if ((st = rta__json_skip(&r->j, r->err)) != RTA_OK)
+            if ((st = once(r, kat, field, &seen, 64)) != RTA_OK ||
+                (st = rta__json_skip(&r->j, r->err)) != RTA_OK)
                 return st;
         } else {
             return fail_at(r, kat, field,
@@ -353,16 +374,10 @@ static rta_status read_material(reader *r, int index, rta_bom_material *m)
                            "description, processes, comment)");
         }
     }
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } required[] = {{1, "hs"}, {2, "origin"}, {4, "value"}};
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!(seen & required[i].bit)) {
-            snprintf(field, sizeof field, "materials[%d].%s", index, required[i].name);
-            return fail_at(r, start, field, "missing (origin may be \"unknown\")");
-        }
-    return RTA_OK;
+    static const required_field required[] = {{1, "hs"}, {2, "origin"}, {4, "value"}};
+    snprintf(field, sizeof field, "materials[%d].", index);
+    return require(r, start, field, seen, required, sizeof required / sizeof required[0],
+                   "missing (origin may be \"unknown\")");
 }
 
 static rta_status read_materials(reader *r)
@@ -373,12 +388,14 @@ static rta_status read_materials(reader *r)
     rta__json_expect(&r->j, '[', r->err);
     owned_bom *b = r->bom;
     int more = 0;
+    int64_t total = 0; /* every sum of material values stays within it */
     for (int first = 1;; first = 0) {
         rta_status st = rta__json_array_next(&r->j, first, &more, r->err);
         if (st != RTA_OK)
             return st;
         if (!more)
             break;
+        const char *mat_at = value_pos(r);
         if (b->pub.nmaterials == 100000)
             return fail_at(r, value_pos(r), "materials", "more than 100000 materials");
         if (b->pub.nmaterials == b->cap) {
@@ -389,8 +406,17 @@ static rta_status read_materials(reader *r)
             b->mats = m;
             b->cap = cap;
         }
-        if ((st = read_material(r, b->pub.nmaterials, &b->mats[b->pub.nmaterials])) != RTA_OK)
+        rta_bom_material *m = &b->mats[b->pub.nmaterials];
+        if ((st = read_material(r, b->pub.nmaterials, m)) != RTA_OK)
             return st;
+        if (m->value_cents > RTA_BOM_MAX_CENTS - total) {
+            char field[48];
+            snprintf(field, sizeof field, "materials[%d].value", b->pub.nmaterials);
+            return fail_at(r, mat_at, field,
+                           "the material values total more than 999999999999.99, the largest "
+                           "amount a bill may hold");
+        }
+        total += m->value_cents;
         b->pub.nmaterials++;
     }
     return RTA_OK;
@@ -472,7 +498,8 @@ static rta_status read_top(reader *r)
             if ((st = once(r, kat, k, &seen, 256)) != RTA_OK || (st = read_materials(r)) != RTA_OK)
                 return st;
         } else if (strcmp(k, "comment") == 0 || strcmp(k, "reference") == 0) {
-            if ((st = rta__json_skip(&r->j, r->err)) != RTA_OK)
+            if ((st = once(r, kat, k, &seen, k[0] == 'c' ? 1024u : 2048u)) != RTA_OK ||
+                (st = rta__json_skip(&r->j, r->err)) != RTA_OK)
                 return st;
         } else {
             return fail_at(r, kat, k,
@@ -481,13 +508,12 @@ static rta_status read_top(reader *r)
                            "materials, reference, comment)");
         }
     }
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } required[] = {{1, "hs"}, {2, "price_basis"}, {4, "price"}, {256, "materials"}};
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!(seen & required[i].bit))
-            return fail_at(r, start, required[i].name, "missing");
+    static const required_field required[] = {
+        {1, "hs"}, {2, "price_basis"}, {4, "price"}, {256, "materials"}};
+    rta_status st =
+        require(r, start, "", seen, required, sizeof required / sizeof required[0], "missing");
+    if (st != RTA_OK)
+        return st;
     if (rta__json_peek(&r->j) != 0)
         return fail_at(r, r->j.p, "(document)", "text after the bill of materials");
     return RTA_OK;

@@ -83,7 +83,7 @@ static rta_status open_db(rta_store *store, sqlite3 **db, rta_error *err)
     int tables = 0;
     if (sqlite3_prepare_v2(*db,
                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'negotiation_line_status'",
+                           "name = 'negotiation_list_exchange'",
                            -1, &q, NULL) == SQLITE_OK &&
         sqlite3_step(q) == SQLITE_ROW)
         tables = 1;
@@ -206,6 +206,106 @@ static int round_exists(sqlite3 *db, int64_t nid, int number)
     found = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_finalize(q);
     return found;
+}
+
+/* ---- readers: one prepare, one step/grow loop, one error path ---- */
+
+/* Opens the store's negotiation tables and resolves a negotiation's name. */
+static rta_status open_negotiation(rta_store *store, const char *name, sqlite3 **db, int64_t *nid,
+                                   rta_error *err)
+{
+    rta_status st = open_db(store, db, err);
+    if (st != RTA_OK)
+        return st;
+    return negotiation_id(*db, name, nid, err);
+}
+
+/* Prepares sql into *q and binds id to ?1 when the statement has
+ * parameters; `what` names the read in an error. */
+static rta_status prepare(sqlite3 *db, const char *sql, int64_t id, const char *what,
+                          sqlite3_stmt **q, rta_error *err)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, q, NULL) != SQLITE_OK) {
+        *q = NULL;
+        return db_fail(db, err, what);
+    }
+    if (sqlite3_bind_parameter_count(*q) > 0)
+        sqlite3_bind_int64(*q, 1, id);
+    return RTA_OK;
+}
+
+/* Grows *items (element size sz) to hold one more; returns the new slot or NULL. */
+static void *grow(void **items, size_t *n, size_t *cap, size_t sz)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        void *p = realloc(*items, ncap * sz);
+        if (!p)
+            return NULL;
+        *items = p;
+        *cap = ncap;
+    }
+    char *slot = (char *)*items + (*n)++ * sz;
+    memset(slot, 0, sz);
+    return slot;
+}
+
+/* Fills one zeroed slot from the current row of q. */
+typedef rta_status (*row_fill)(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err);
+/* Frees what a (possibly partly) filled slot owns. */
+typedef void (*row_drop)(void *slot);
+
+/* Steps the prepared, bound statement q to its end, one slot of sz bytes per
+ * row, and finalizes it. *out (malloc'ed) and *n receive the rows; on
+ * failure nothing is kept (drop, if given, frees each slot's belongings). */
+static rta_status collect(sqlite3 *db, sqlite3_stmt *q, size_t sz, row_fill fill, row_drop drop,
+                          const char *what, void **out, size_t *n, rta_error *err)
+{
+    void *items = NULL;
+    size_t cnt = 0, cap = 0;
+    rta_status st = RTA_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        void *slot = grow(&items, &cnt, &cap, sz);
+        if (!slot) {
+            st = rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
+            break;
+        }
+        if ((st = fill(db, q, slot, err)) != RTA_OK)
+            break;
+    }
+    if (st == RTA_OK && rc != SQLITE_DONE)
+        st = db_fail(db, err, what);
+    sqlite3_finalize(q);
+    if (st != RTA_OK) {
+        for (size_t i = 0; drop && i < cnt; i++)
+            drop((char *)items + i * sz);
+        free(items);
+        items = NULL;
+        cnt = 0;
+    }
+    *out = items;
+    *n = cnt;
+    return st;
+}
+
+/* The rows of sql for negotiation `name`: ?1 is bound to its id and, when
+ * the statement has a second parameter, ?2 to text2 ("" for NULL). */
+static rta_status negotiation_rows(rta_store *store, const char *name, const char *sql,
+                                   const char *text2, const char *what, size_t sz, row_fill fill,
+                                   void **out, size_t *n, rta_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3 *db = NULL;
+    int64_t nid;
+    sqlite3_stmt *q;
+    rta_status st = open_negotiation(store, name, &db, &nid, err);
+    if (st != RTA_OK || (st = prepare(db, sql, nid, what, &q, err)) != RTA_OK)
+        return st;
+    if (sqlite3_bind_parameter_count(q) > 1)
+        sqlite3_bind_text(q, 2, text2 ? text2 : "", -1, SQLITE_STATIC);
+    return collect(db, q, sz, fill, NULL, what, out, n, err);
 }
 
 /* ---- negotiations ---- */
@@ -344,13 +444,11 @@ rta_status rta_negotiation_get(rta_store *store, const char *name, rta_negotiati
 {
     sqlite3 *db = NULL;
     int64_t id;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = negotiation_id(db, name, &id, err)) != RTA_OK)
-        return st;
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db, NEG_COLS " WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading negotiations");
-    sqlite3_bind_int64(q, 1, id);
+    rta_status st = open_negotiation(store, name, &db, &id, err);
+    if (st != RTA_OK ||
+        (st = prepare(db, NEG_COLS " WHERE id = ?", id, "reading negotiations", &q, err)) != RTA_OK)
+        return st;
     if (sqlite3_step(q) == SQLITE_ROW)
         st = fill_negotiation(db, q, out, err);
     else
@@ -360,20 +458,9 @@ rta_status rta_negotiation_get(rta_store *store, const char *name, rta_negotiati
     return st;
 }
 
-/* Grows *items (element size sz) to hold one more; returns the new slot or NULL. */
-static void *grow(void **items, size_t *n, size_t *cap, size_t sz)
+static rta_status fill_negotiation_row(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        void *p = realloc(*items, ncap * sz);
-        if (!p)
-            return NULL;
-        *items = p;
-        *cap = ncap;
-    }
-    char *slot = (char *)*items + (*n)++ * sz;
-    memset(slot, 0, sz);
-    return slot;
+    return fill_negotiation(db, q, slot, err);
 }
 
 rta_status rta_negotiation_all(rta_store *store, rta_negotiation **out, size_t *n, rta_error *err)
@@ -381,27 +468,16 @@ rta_status rta_negotiation_all(rta_store *store, rta_negotiation **out, size_t *
     *out = NULL;
     *n = 0;
     sqlite3 *db = NULL;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK)
-        return st;
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db, NEG_COLS " ORDER BY name", -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading negotiations");
     void *items = NULL;
-    size_t cap = 0;
-    while (st == RTA_OK && sqlite3_step(q) == SQLITE_ROW) {
-        rta_negotiation *slot = grow(&items, n, &cap, sizeof *slot);
-        st = slot ? fill_negotiation(db, q, slot, err)
-                  : rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
-    }
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        free(items);
-        *n = 0;
+    rta_status st = open_db(store, &db, err);
+    if (st != RTA_OK ||
+        (st = prepare(db, NEG_COLS " ORDER BY name", 0, "reading negotiations", &q, err)) != RTA_OK)
         return st;
-    }
+    st = collect(db, q, sizeof **out, fill_negotiation_row, NULL, "reading negotiations", &items, n,
+                 err);
     *out = items;
-    return RTA_OK;
+    return st;
 }
 
 rta_status rta_negotiation_member_add(rta_store *store, const char *name, const char *party,
@@ -438,44 +514,29 @@ rta_status rta_negotiation_member_add(rta_store *store, const char *name, const 
     return finish(db, st, err);
 }
 
+static rta_status fill_member(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    (void)err;
+    rta_neg_member *m = slot;
+    copy(m->party, sizeof m->party, sqlite3_column_text(q, 0));
+    copy(m->name, sizeof m->name, sqlite3_column_text(q, 1));
+    copy(m->role, sizeof m->role, sqlite3_column_text(q, 2));
+    return RTA_OK;
+}
+
 rta_status rta_negotiation_members(rta_store *store, const char *name, rta_neg_member **out,
                                    size_t *n, rta_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3 *db = NULL;
-    int64_t nid;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = negotiation_id(db, name, &nid, err)) != RTA_OK)
-        return st;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT m.party, m.name, m.role FROM negotiation_member m JOIN "
-                           "negotiation_party p USING(negotiation_id, party) WHERE "
-                           "m.negotiation_id = ? ORDER BY p.seq, m.name",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading members");
-    sqlite3_bind_int64(q, 1, nid);
     void *items = NULL;
-    size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        rta_neg_member *m = grow(&items, n, &cap, sizeof *m);
-        if (!m) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
-            break;
-        }
-        copy(m->party, sizeof m->party, sqlite3_column_text(q, 0));
-        copy(m->name, sizeof m->name, sqlite3_column_text(q, 1));
-        copy(m->role, sizeof m->role, sqlite3_column_text(q, 2));
-    }
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        free(items);
-        *n = 0;
-        return st;
-    }
+    rta_status st =
+        negotiation_rows(store, name,
+                         "SELECT m.party, m.name, m.role FROM negotiation_member m "
+                         "JOIN negotiation_party p USING(negotiation_id, party) WHERE "
+                         "m.negotiation_id = ? ORDER BY p.seq, m.name",
+                         NULL, "reading members", sizeof **out, fill_member, &items, n, err);
     *out = items;
-    return RTA_OK;
+    return st;
 }
 
 /* ---- rounds ---- */
@@ -542,59 +603,61 @@ rta_status rta_negotiation_round_add(rta_store *store, const char *name, const r
     return finish(db, st, err);
 }
 
+static rta_status fill_round(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    (void)err;
+    rta_neg_round *r = slot;
+    r->number = sqlite3_column_int(q, 0);
+    rta_date_parse((const char *)sqlite3_column_text(q, 1), &r->date, NULL);
+    rta_round_level_parse((const char *)sqlite3_column_text(q, 2), &r->level);
+    copy(r->place, sizeof r->place, sqlite3_column_text(q, 3));
+    copy(r->topic, sizeof r->topic, sqlite3_column_text(q, 4));
+    return RTA_OK;
+}
+
 rta_status rta_negotiation_rounds(rta_store *store, const char *name, rta_neg_round **out,
                                   size_t *n, rta_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3 *db = NULL;
-    int64_t nid;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = negotiation_id(db, name, &nid, err)) != RTA_OK)
-        return st;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT number, date, level, place, topic FROM negotiation_round "
-                           "WHERE negotiation_id = ? ORDER BY number",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading rounds");
-    sqlite3_bind_int64(q, 1, nid);
     void *items = NULL;
-    size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        rta_neg_round *r = grow(&items, n, &cap, sizeof *r);
-        if (!r) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
-            break;
-        }
-        r->number = sqlite3_column_int(q, 0);
-        rta_date_parse((const char *)sqlite3_column_text(q, 1), &r->date, NULL);
-        rta_round_level_parse((const char *)sqlite3_column_text(q, 2), &r->level);
-        copy(r->place, sizeof r->place, sqlite3_column_text(q, 3));
-        copy(r->topic, sizeof r->topic, sqlite3_column_text(q, 4));
-    }
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        free(items);
-        *n = 0;
-        return st;
-    }
+    rta_status st =
+        negotiation_rows(store, name,
+                         "SELECT number, date, level, place, topic FROM "
+                         "negotiation_round WHERE negotiation_id = ? ORDER BY number",
+                         NULL, "reading rounds", sizeof **out, fill_round, &items, n, err);
     *out = items;
-    return RTA_OK;
+    return st;
 }
 
 /* ---- lists ---- */
 
-#define LIST_COLS                                                                                  \
-    "SELECT l.id, n.name, l.party, l.round, l.kind, l.status,"                                     \
-    " (SELECT max(version) FROM negotiation_list_version v WHERE v.list_id = l.id),"               \
-    " (SELECT line_count FROM negotiation_list_version v WHERE v.list_id = l.id"                   \
-    "   ORDER BY version DESC LIMIT 1),"                                                           \
-    " (SELECT created_at FROM negotiation_list_version v WHERE v.list_id = l.id"                   \
-    "   ORDER BY version DESC LIMIT 1),"                                                           \
-    " (SELECT author FROM negotiation_list_version v WHERE v.list_id = l.id"                       \
-    "   ORDER BY version DESC LIMIT 1), l.negotiation_id"                                          \
-    " FROM negotiation_list l JOIN negotiation n ON n.id = l.negotiation_id"
+/* The version of list l that the delegation bound to parameter V reads: its
+ * own latest, or, for the other delegation, the latest version it was given
+ * by an exchange (NULL if none: the list is a draft to it). */
+#define VIS_VER(V)                                                                                 \
+    "(CASE WHEN l.party = " V " THEN (SELECT max(version) FROM negotiation_list_version v"         \
+    " WHERE v.list_id = l.id) ELSE (SELECT max(version) FROM negotiation_list_exchange e"          \
+    " WHERE e.list_id = l.id) END)"
+
+/* Lists that the delegation bound to parameter V may see. */
+#define LIST_VISIBLE(V)                                                                            \
+    "(l.party = " V " OR EXISTS (SELECT 1 FROM negotiation_list_exchange e"                        \
+    " WHERE e.list_id = l.id))"
+
+#define LIST_COLS(V)                                                                               \
+    "SELECT l.id, n.name, l.party, l.round, l.kind, l.status, " VIS_VER(                           \
+        V) ","                                                                                     \
+           " (SELECT line_count FROM negotiation_list_version v WHERE v.list_id = l.id"            \
+           "   AND v.version = " VIS_VER(                                                          \
+               V) "),"                                                                             \
+                  " (SELECT created_at FROM negotiation_list_version v WHERE v.list_id = l.id"     \
+                  "   AND v.version = " VIS_VER(                                                   \
+                      V) "),"                                                                      \
+                         " (SELECT author FROM negotiation_list_version v WHERE v.list_id = l.id"  \
+                         "   AND v.version = " VIS_VER(                                            \
+                             V) "), l.negotiation_id"                                              \
+                                " FROM negotiation_list l JOIN negotiation n ON n.id = "           \
+                                "l.negotiation_id"
 
 static void fill_list(sqlite3_stmt *q, rta_neg_list *l)
 {
@@ -611,9 +674,11 @@ static void fill_list(sqlite3_stmt *q, rta_neg_list *l)
     copy(l->updated_by, sizeof l->updated_by, sqlite3_column_text(q, 9));
 }
 
-static int visible(const char *status, const char *party, const char *viewer)
+/* A list is visible to its own delegation, and to the other once one of its
+ * versions was exchanged (l->versions is then the latest exchanged one). */
+static int visible(const rta_neg_list *l, const char *viewer)
 {
-    return strcmp(status, "draft") != 0 || (viewer && strcmp(viewer, party) == 0);
+    return (viewer && strcmp(viewer, l->party) == 0) || l->versions > 0;
 }
 
 static int parse_int(const char *s, int max, int *out)
@@ -644,7 +709,7 @@ static rta_status load_list(sqlite3 *db, const char *ref, const char *viewer, rt
     int id;
     rta_status st = RTA_OK;
     if (parse_int(ref, 999999999, &id) == 0) {
-        if (sqlite3_prepare_v2(db, LIST_COLS " WHERE l.id = ?", -1, &q, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(db, LIST_COLS("?9") " WHERE l.id = ?1", -1, &q, NULL) != SQLITE_OK)
             return db_fail(db, err, "reading lists");
         sqlite3_bind_int64(q, 1, id);
     } else {
@@ -669,8 +734,8 @@ static rta_status load_list(sqlite3 *db, const char *ref, const char *viewer, rt
                               "NEGOTIATION/PARTY/ROUND/KIND (vn-us/VN/1/offer)",
                               ref);
         if (sqlite3_prepare_v2(db,
-                               LIST_COLS " WHERE n.name = ? AND l.party = ? AND l.round = ? AND "
-                                         "l.kind = ?",
+                               LIST_COLS("?9") " WHERE n.name = ?1 AND l.party = ?2 AND "
+                                               "l.round = ?3 AND l.kind = ?4",
                                -1, &q, NULL) != SQLITE_OK)
             return db_fail(db, err, "reading lists");
         sqlite3_bind_text(q, 1, part[0], -1, SQLITE_TRANSIENT);
@@ -678,6 +743,8 @@ static rta_status load_list(sqlite3 *db, const char *ref, const char *viewer, rt
         sqlite3_bind_int(q, 3, rnd);
         sqlite3_bind_text(q, 4, part[3], -1, SQLITE_TRANSIENT);
     }
+    if (viewer && *viewer)
+        sqlite3_bind_text(q, 9, viewer, -1, SQLITE_TRANSIENT);
     int found = sqlite3_step(q) == SQLITE_ROW;
     if (found) {
         fill_list(q, out);
@@ -685,7 +752,7 @@ static rta_status load_list(sqlite3 *db, const char *ref, const char *viewer, rt
             *nid = sqlite3_column_int64(q, 10);
     }
     sqlite3_finalize(q);
-    if (!found || !visible(out->status, out->party, viewer))
+    if (!found || !visible(out, viewer))
         st = rta__error(err, RTA_ERR_NOT_FOUND, "<list>", 0, 0,
                         "no list %s visible to %s (a draft is visible only to its own "
                         "delegation)",
@@ -693,45 +760,69 @@ static rta_status load_list(sqlite3 *db, const char *ref, const char *viewer, rt
     return st;
 }
 
+static rta_status fill_line(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    rta_line *l = slot;
+    copy(l->code, sizeof l->code, sqlite3_column_text(q, 0));
+    copy(l->code_to, sizeof l->code_to, sqlite3_column_text(q, 1));
+    rta_treatment_parse((const char *)sqlite3_column_text(q, 2), &l->treatment);
+    l->value_millionths = sqlite3_column_int64(q, 3);
+    l->staging_years = sqlite3_column_int(q, 4);
+    l->description = rta__strdup((const char *)sqlite3_column_text(q, 5));
+    l->source_line = sqlite3_column_int64(q, 6);
+    if (!l->description)
+        return rta__error(err, RTA_ERR_NOMEM, "<list>", 0, 0, "out of memory");
+    return RTA_OK;
+}
+
+static void drop_line(void *slot)
+{
+    free(((rta_line *)slot)->description);
+}
+
 static rta_status read_lines(sqlite3 *db, int64_t list_id, int version, rta_lines *out,
                              rta_error *err)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT code, code_to, treatment, value_millionths, staging_years,"
-                           " description, source_line FROM negotiation_line"
-                           " WHERE list_id = ? AND version = ? ORDER BY seq",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading lines");
-    sqlite3_bind_int64(q, 1, list_id);
-    sqlite3_bind_int(q, 2, version);
-    rta_status st = RTA_OK;
     void *items = NULL;
-    size_t n = 0, cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        rta_line *l = grow(&items, &n, &cap, sizeof *l);
-        if (!l) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<list>", 0, 0, "out of memory");
-            break;
-        }
-        copy(l->code, sizeof l->code, sqlite3_column_text(q, 0));
-        copy(l->code_to, sizeof l->code_to, sqlite3_column_text(q, 1));
-        rta_treatment_parse((const char *)sqlite3_column_text(q, 2), &l->treatment);
-        l->value_millionths = sqlite3_column_int64(q, 3);
-        l->staging_years = sqlite3_column_int(q, 4);
-        l->description = rta__strdup((const char *)sqlite3_column_text(q, 5));
-        l->source_line = sqlite3_column_int64(q, 6);
-        if (!l->description) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<list>", 0, 0, "out of memory");
-            break;
-        }
-    }
-    sqlite3_finalize(q);
-    out->items = items;
-    out->count = n;
+    rta_status st = prepare(db,
+                            "SELECT code, code_to, treatment, value_millionths, staging_years,"
+                            " description, source_line FROM negotiation_line"
+                            " WHERE list_id = ? AND version = ? ORDER BY seq",
+                            list_id, "reading lines", &q, err);
     if (st != RTA_OK)
-        rta_lines_free(out);
+        return st;
+    sqlite3_bind_int(q, 2, version);
+    st = collect(db, q, sizeof *out->items, fill_line, drop_line, "reading lines", &items,
+                 &out->count, err);
+    out->items = items;
     return st;
+}
+
+/* Whether viewer may read version of list l: its own delegation reads every
+ * version; the other reads the versions that were exchanged (a version made
+ * after an exchange is a draft until the list is exchanged again). */
+static rta_status version_visible(sqlite3 *db, const rta_neg_list *l, const char *viewer,
+                                  int version, int *ok, rta_error *err)
+{
+    *ok = 0;
+    if (viewer && strcmp(viewer, l->party) == 0) {
+        *ok = 1;
+        return RTA_OK;
+    }
+    sqlite3_stmt *q;
+    rta_status st = prepare(db,
+                            "SELECT 1 FROM negotiation_list_exchange WHERE list_id = ? AND "
+                            "version = ?",
+                            l->id, "reading exchanges", &q, err);
+    if (st != RTA_OK)
+        return st;
+    sqlite3_bind_int(q, 2, version);
+    int rc = sqlite3_step(q);
+    *ok = rc == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? RTA_OK : db_fail(db, err, "reading exchanges");
 }
 
 rta_status rta_negotiation_list_add(rta_store *store, const char *name, const char *party,
@@ -890,11 +981,32 @@ rta_status rta_negotiation_list_version_lines(rta_store *store, const char *ref,
     if (st != RTA_OK || (st = load_list(db, ref, viewer, &l, NULL, err)) != RTA_OK)
         return st;
     if (version == 0)
-        version = l.versions;
-    if (version < 1 || version > l.versions)
+        version = l.versions; /* the latest this delegation may read */
+    int own = viewer && strcmp(viewer, l.party) == 0, ok = 0;
+    if (own && (version < 1 || version > l.versions))
         return rta__error(err, RTA_ERR_NOT_FOUND, "--version", 0, 0,
                           "list %s has versions 1 to %d, not %d", ref, l.versions, version);
+    if ((st = version_visible(db, &l, viewer, version, &ok, err)) != RTA_OK)
+        return st;
+    if (!ok) /* the same words whether or not a draft version exists */
+        return rta__error(err, RTA_ERR_NOT_FOUND, "--version", 0, 0,
+                          "list %s has no version %d visible to %s (another delegation reads "
+                          "the versions that were exchanged)",
+                          ref, version, viewer && *viewer ? viewer : "an unnamed delegation");
     return read_lines(db, l.id, version, out, err);
+}
+
+static rta_status fill_version(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    (void)err;
+    rta_neg_version *v = slot;
+    v->version = sqlite3_column_int(q, 0);
+    copy(v->author, sizeof v->author, sqlite3_column_text(q, 1));
+    copy(v->created_at, sizeof v->created_at, sqlite3_column_text(q, 2));
+    v->line_count = sqlite3_column_int(q, 3);
+    copy(v->source, sizeof v->source, sqlite3_column_text(q, 4));
+    return RTA_OK;
 }
 
 rta_status rta_negotiation_list_versions(rta_store *store, const char *ref, const char *viewer,
@@ -904,76 +1016,48 @@ rta_status rta_negotiation_list_versions(rta_store *store, const char *ref, cons
     *n = 0;
     sqlite3 *db = NULL;
     rta_neg_list l;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = load_list(db, ref, viewer, &l, NULL, err)) != RTA_OK)
-        return st;
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT version, author, created_at, line_count, source FROM "
-                           "negotiation_list_version WHERE list_id = ? ORDER BY version",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading versions");
-    sqlite3_bind_int64(q, 1, l.id);
     void *items = NULL;
-    size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        rta_neg_version *v = grow(&items, n, &cap, sizeof *v);
-        if (!v) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<list>", 0, 0, "out of memory");
-            break;
-        }
-        v->version = sqlite3_column_int(q, 0);
-        copy(v->author, sizeof v->author, sqlite3_column_text(q, 1));
-        copy(v->created_at, sizeof v->created_at, sqlite3_column_text(q, 2));
-        v->line_count = sqlite3_column_int(q, 3);
-        copy(v->source, sizeof v->source, sqlite3_column_text(q, 4));
-    }
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        free(items);
-        *n = 0;
+    rta_status st = open_db(store, &db, err);
+    if (st != RTA_OK || (st = load_list(db, ref, viewer, &l, NULL, err)) != RTA_OK ||
+        (st = prepare(db,
+                      "SELECT version, author, created_at, line_count, source FROM "
+                      "negotiation_list_version v WHERE list_id = ?1 AND (?2 OR EXISTS ("
+                      "SELECT 1 FROM negotiation_list_exchange e WHERE e.list_id = v.list_id "
+                      "AND e.version = v.version)) ORDER BY version",
+                      l.id, "reading versions", &q, err)) != RTA_OK)
         return st;
-    }
+    sqlite3_bind_int(q, 2, viewer && strcmp(viewer, l.party) == 0);
+    st = collect(db, q, sizeof **out, fill_version, NULL, "reading versions", &items, n, err);
     *out = items;
+    return st;
+}
+
+static rta_status fill_list_row(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    (void)err;
+    fill_list(q, slot);
     return RTA_OK;
 }
 
 rta_status rta_negotiation_lists(rta_store *store, const char *name, const char *viewer,
                                  rta_neg_list **out, size_t *n, rta_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3 *db = NULL;
-    int64_t nid;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = negotiation_id(db, name, &nid, err)) != RTA_OK)
-        return st;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           LIST_COLS " WHERE l.negotiation_id = ?1 AND (l.status != 'draft' OR "
-                                     "l.party = ?2) ORDER BY l.round, l.party, l.kind",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading lists");
-    sqlite3_bind_int64(q, 1, nid);
-    sqlite3_bind_text(q, 2, viewer ? viewer : "", -1, SQLITE_STATIC);
     void *items = NULL;
-    size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        rta_neg_list *l = grow(&items, n, &cap, sizeof *l);
-        if (!l) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<list>", 0, 0, "out of memory");
-            break;
-        }
-        fill_list(q, l);
-    }
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        free(items);
-        *n = 0;
-        return st;
-    }
+    rta_status st =
+        negotiation_rows(store, name,
+                         LIST_COLS("?2") " WHERE l.negotiation_id = ?1 AND " LIST_VISIBLE(
+                             "?2") " ORDER BY l.round, l.party, l.kind",
+                         viewer, "reading lists", sizeof **out, fill_list_row, &items, n, err);
     *out = items;
-    return RTA_OK;
+    return st;
+}
+
+/* Whether the latest version of l (its owner's view) was exchanged. */
+static rta_status version_exchanged(sqlite3 *db, const rta_neg_list *l, int *yes, rta_error *err)
+{
+    return version_visible(db, l, NULL, l->versions, yes, err);
 }
 
 static rta_status set_list_status(rta_store *store, const char *ref, const char *viewer,
@@ -992,6 +1076,9 @@ static rta_status set_list_status(rta_store *store, const char *ref, const char 
                                  "only the %s delegation may %s list %s", l.party,
                                  strcmp(to, "exchanged") == 0 ? "exchange" : "withdraw", ref),
                       err);
+    int exchanged_now = 0; /* the current version was exchanged already */
+    if ((st = version_exchanged(db, &l, &exchanged_now, err)) != RTA_OK)
+        return finish(db, st, err);
     if (strcmp(to, "withdrawn") == 0 && strcmp(l.status, "draft") == 0)
         return finish(db,
                       rta__error(err, RTA_ERR_INVALID, "<list>", 0, 0,
@@ -1000,12 +1087,30 @@ static rta_status set_list_status(rta_store *store, const char *ref, const char 
                                  ref),
                       err);
     if (strcmp(l.status, "withdrawn") == 0 ||
-        (strcmp(to, "exchanged") == 0 && strcmp(l.status, "exchanged") == 0))
-        return finish(db,
-                      rta__error(err, RTA_ERR_INVALID, "<list>", 0, 0, "list %s is already %s", ref,
-                                 l.status),
-                      err);
+        (strcmp(to, "exchanged") == 0 && strcmp(l.status, "exchanged") == 0 && exchanged_now))
+        return finish(
+            db,
+            rta__error(err, RTA_ERR_INVALID, "<list>", 0, 0, "list %s is already %s%s", ref,
+                       l.status,
+                       strcmp(l.status, "exchanged") == 0 ? " at its current version" : ""),
+            err);
     sqlite3_stmt *q;
+    if (strcmp(to, "exchanged") == 0) {
+        /* the version on the table from now on, for the other delegation */
+        char now[32];
+        now_utc(now);
+        if (sqlite3_prepare_v2(db, "INSERT INTO negotiation_list_exchange VALUES(?,?,?,?)", -1, &q,
+                               NULL) != SQLITE_OK)
+            return finish(db, db_fail(db, err, "recording an exchange"), err);
+        sqlite3_bind_int64(q, 1, l.id);
+        sqlite3_bind_int(q, 2, l.versions);
+        sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 4, viewer, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE)
+            return finish(db, db_fail(db, err, "recording an exchange"), err);
+    }
     if (sqlite3_prepare_v2(db, "UPDATE negotiation_list SET status = ? WHERE id = ?", -1, &q,
                            NULL) != SQLITE_OK)
         return finish(db, db_fail(db, err, "updating a list"), err);
@@ -1137,32 +1242,46 @@ rta_status rta_negotiation_line_status(rta_store *store, const char *ref, const 
 static const char outstanding_sql[] =
     "WITH vis AS ("
     "  SELECT l.id, l.party, l.kind, l.round,"
-    "   (SELECT max(version) FROM negotiation_list_version v WHERE v.list_id = l.id) AS ver"
-    "  FROM negotiation_list l WHERE l.negotiation_id = ?1 AND l.status != 'withdrawn'"
-    "   AND (l.status != 'draft' OR l.party = ?2) AND (?3 = '' OR l.party = ?3)),"
-    " ln AS ("
-    "  SELECT vis.party, vis.kind, vis.round, vis.id AS list_id, x.code, x.code_to,"
-    "   x.treatment, x.value_millionths, x.staging_years, x.description, x.source_line,"
-    "   " SCOPE_SQL " AS scope"
-    "  FROM vis JOIN negotiation_line x ON x.list_id = vis.id AND x.version = vis.ver),"
-    " latest AS ("
-    "  SELECT * FROM ln a WHERE NOT EXISTS (SELECT 1 FROM ln b WHERE b.party = a.party"
-    "   AND b.kind = a.kind AND b.scope = a.scope AND b.round > a.round)),"
-    " ev AS ("
-    "  SELECT s.id, s.scope, s.round, s.status, l.party, l.kind FROM negotiation_line_status s"
-    "  JOIN negotiation_list l ON l.id = s.list_id WHERE l.negotiation_id = ?1"
-    "   AND (l.status != 'draft' OR l.party = ?2))"
-    " SELECT * FROM ("
-    "  SELECT latest.party, latest.kind, latest.round, latest.list_id, latest.code,"
-    "   latest.code_to, latest.treatment, latest.value_millionths, latest.staging_years,"
-    "   latest.description, latest.source_line,"
-    "   COALESCE((SELECT status FROM ev WHERE ev.party = latest.party AND ev.kind = latest.kind"
-    "    AND ev.scope = latest.scope ORDER BY ev.round DESC, ev.id DESC LIMIT 1),"
-    "    'outstanding') AS st,"
-    "   max(latest.round, COALESCE((SELECT max(round) FROM ev WHERE ev.party = latest.party"
-    "    AND ev.kind = latest.kind AND ev.scope = latest.scope), 0)) AS last_round"
-    "  FROM latest) WHERE st = 'outstanding'"
-    " ORDER BY party, kind, code, code_to";
+    "   " VIS_VER(
+        "?2") " AS ver"
+              "  FROM negotiation_list l WHERE l.negotiation_id = ?1 AND l.status != 'withdrawn'"
+              "   AND " LIST_VISIBLE(
+                  "?2") " AND (?3 = '' OR l.party = ?3)),"
+                        " ln AS ("
+                        "  SELECT vis.party, vis.kind, vis.round, vis.id AS list_id, x.code, "
+                        "x.code_to,"
+                        "   x.treatment, x.value_millionths, x.staging_years, x.description, "
+                        "x.source_line,"
+                        "   " SCOPE_SQL " AS scope"
+                        "  FROM vis JOIN negotiation_line x ON x.list_id = vis.id AND x.version = "
+                        "vis.ver),"
+                        " latest AS ("
+                        "  SELECT * FROM ln a WHERE NOT EXISTS (SELECT 1 FROM ln b WHERE b.party = "
+                        "a.party"
+                        "   AND b.kind = a.kind AND b.scope = a.scope AND b.round > a.round)),"
+                        " ev AS ("
+                        "  SELECT s.id, s.scope, s.round, s.status, l.party, l.kind FROM "
+                        "negotiation_line_status s"
+                        "  JOIN negotiation_list l ON l.id = s.list_id WHERE l.negotiation_id = ?1"
+                        "   AND " LIST_VISIBLE(
+                            "?2") ")"
+                                  " SELECT * FROM ("
+                                  "  SELECT latest.party, latest.kind, latest.round, "
+                                  "latest.list_id, latest.code,"
+                                  "   latest.code_to, latest.treatment, latest.value_millionths, "
+                                  "latest.staging_years,"
+                                  "   latest.description, latest.source_line,"
+                                  "   COALESCE((SELECT status FROM ev WHERE ev.party = "
+                                  "latest.party AND ev.kind = latest.kind"
+                                  "    AND ev.scope = latest.scope ORDER BY ev.round DESC, ev.id "
+                                  "DESC LIMIT 1),"
+                                  "    'outstanding') AS st,"
+                                  "   max(latest.round, COALESCE((SELECT max(round) FROM ev WHERE "
+                                  "ev.party = latest.party"
+                                  "    AND ev.kind = latest.kind AND ev.scope = latest.scope), 0)) "
+                                  "AS last_round"
+                                  "  FROM latest) WHERE st = 'outstanding'"
+                                  " ORDER BY party, kind, code, code_to";
 
 void rta_neg_items_free(rta_neg_item *items, size_t n)
 {
@@ -1173,6 +1292,33 @@ void rta_neg_items_free(rta_neg_item *items, size_t n)
     free(items);
 }
 
+static rta_status fill_item(sqlite3 *db, sqlite3_stmt *q, void *slot, rta_error *err)
+{
+    (void)db;
+    rta_neg_item *it = slot;
+    copy(it->party, sizeof it->party, sqlite3_column_text(q, 0));
+    copy(it->kind, sizeof it->kind, sqlite3_column_text(q, 1));
+    it->list_round = sqlite3_column_int(q, 2);
+    it->list_id = sqlite3_column_int64(q, 3);
+    copy(it->line.code, sizeof it->line.code, sqlite3_column_text(q, 4));
+    copy(it->line.code_to, sizeof it->line.code_to, sqlite3_column_text(q, 5));
+    rta_treatment_parse((const char *)sqlite3_column_text(q, 6), &it->line.treatment);
+    it->line.value_millionths = sqlite3_column_int64(q, 7);
+    it->line.staging_years = sqlite3_column_int(q, 8);
+    it->line.description = rta__strdup((const char *)sqlite3_column_text(q, 9));
+    it->line.source_line = sqlite3_column_int64(q, 10);
+    copy(it->status, sizeof it->status, sqlite3_column_text(q, 11));
+    it->last_round = sqlite3_column_int(q, 12);
+    if (!it->line.description)
+        return rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
+    return RTA_OK;
+}
+
+static void drop_item(void *slot)
+{
+    free(((rta_neg_item *)slot)->line.description);
+}
+
 rta_status rta_negotiation_outstanding(rta_store *store, const char *name, const char *party,
                                        const char *viewer, rta_neg_item **out, size_t *n,
                                        rta_error *err)
@@ -1181,55 +1327,22 @@ rta_status rta_negotiation_outstanding(rta_store *store, const char *name, const
     *n = 0;
     sqlite3 *db = NULL;
     int64_t nid;
-    rta_status st = open_db(store, &db, err);
-    if (st != RTA_OK || (st = negotiation_id(db, name, &nid, err)) != RTA_OK)
+    sqlite3_stmt *q;
+    void *items = NULL;
+    rta_status st = open_negotiation(store, name, &db, &nid, err);
+    if (st != RTA_OK)
         return st;
     if (party && *party && !has_party(db, nid, party))
         return rta__error(err, RTA_ERR_INVALID, "--party", 0, 0,
                           "\"%s\" is not a party of negotiation %s", party, name);
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db, outstanding_sql, -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "querying outstanding lines");
-    sqlite3_bind_int64(q, 1, nid);
+    if ((st = prepare(db, outstanding_sql, nid, "querying outstanding lines", &q, err)) != RTA_OK)
+        return st;
     sqlite3_bind_text(q, 2, viewer ? viewer : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, party ? party : "", -1, SQLITE_STATIC);
-    void *items = NULL;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        rta_neg_item *it = grow(&items, n, &cap, sizeof *it);
-        if (!it) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
-            break;
-        }
-        copy(it->party, sizeof it->party, sqlite3_column_text(q, 0));
-        copy(it->kind, sizeof it->kind, sqlite3_column_text(q, 1));
-        it->list_round = sqlite3_column_int(q, 2);
-        it->list_id = sqlite3_column_int64(q, 3);
-        copy(it->line.code, sizeof it->line.code, sqlite3_column_text(q, 4));
-        copy(it->line.code_to, sizeof it->line.code_to, sqlite3_column_text(q, 5));
-        rta_treatment_parse((const char *)sqlite3_column_text(q, 6), &it->line.treatment);
-        it->line.value_millionths = sqlite3_column_int64(q, 7);
-        it->line.staging_years = sqlite3_column_int(q, 8);
-        it->line.description = rta__strdup((const char *)sqlite3_column_text(q, 9));
-        it->line.source_line = sqlite3_column_int64(q, 10);
-        copy(it->status, sizeof it->status, sqlite3_column_text(q, 11));
-        it->last_round = sqlite3_column_int(q, 12);
-        if (!it->line.description) {
-            st = rta__error(err, RTA_ERR_NOMEM, "<negotiation>", 0, 0, "out of memory");
-            break;
-        }
-    }
-    if (st == RTA_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        st = db_fail(db, err, "querying outstanding lines");
-    sqlite3_finalize(q);
-    if (st != RTA_OK) {
-        rta_neg_items_free(items, *n);
-        *n = 0;
-        return st;
-    }
+    st = collect(db, q, sizeof **out, fill_item, drop_item, "querying outstanding lines", &items, n,
+                 err);
     *out = items;
-    return RTA_OK;
+    return st;
 }
 
 rta_status rta_negotiation_list_lines(rta_store *store, const char *list_ref, const char *viewer,
@@ -1245,11 +1358,9 @@ rta_status rta_negotiation_list_lines(rta_store *store, const char *list_ref, co
     if (st != RTA_OK || (st = load_list(db, list_ref, viewer, &l, &nid, err)) != RTA_OK)
         return st;
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT party, market FROM negotiation_party WHERE negotiation_id = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_fail(db, err, "reading parties");
-    sqlite3_bind_int64(q, 1, nid);
+    if ((st = prepare(db, "SELECT party, market FROM negotiation_party WHERE negotiation_id = ?",
+                      nid, "reading parties", &q, err)) != RTA_OK)
+        return st;
     char own_market[3] = "", other[3] = "", other_market[3] = "";
     while (sqlite3_step(q) == SQLITE_ROW) {
         const char *p = (const char *)sqlite3_column_text(q, 0);

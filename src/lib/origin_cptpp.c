@@ -491,15 +491,9 @@ static rta_node *every_kind(rta_ruleset *rs, alt *alts, rta_node **bodies, size_
 rta_status rta_ruleset_read_cptpp(const char *path, rta_ruleset **out, rta_error *err)
 {
     *out = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    rta_status st = rta__read_file(path, &text, &len, err);
-    if (st != RTA_OK)
-        return st;
     rta__jset *sets = NULL;
     size_t n = 0;
-    st = rta__read_rule_json(path, text, len, &sets, &n, err);
-    free(text);
+    rta_status st = rta__read_rule_file(path, &sets, &n, err);
     if (st != RTA_OK)
         return st;
     rta_ruleset *rs = rta__ruleset_new("cptpp");

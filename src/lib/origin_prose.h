@@ -67,6 +67,8 @@ typedef struct rta__jset {
 rta_status rta__read_rule_json(const char *path, const char *text, size_t len, rta__jset **out,
                                size_t *nout, rta_error *err);
 void rta__jsets_free(rta__jset *sets, size_t n);
+/* Reads the file at path and its rule_sets (rta__read_rule_json). */
+rta_status rta__read_rule_file(const char *path, rta__jset **out, size_t *nout, rta_error *err);
 
 /* Adds a rule for [lo, hi] (digits inferred from the zeros and nines). */
 rta_status rta__add_rule(rta_ruleset *rs, uint64_t lo, uint64_t hi, int ex, rta_node *root,

@@ -107,7 +107,8 @@ rta_status rta_origin_rules_add(rta_store *store, const char *name, const char *
     }
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, v);
-    sqlite3_bind_text(q, 3, text, (int)len, SQLITE_STATIC);
+    /* 64-bit length: a cast to int would store a truncated text */
+    sqlite3_bind_text64(q, 3, text, (sqlite3_uint64)len, SQLITE_STATIC, SQLITE_UTF8);
     sqlite3_bind_text(q, 4, author && author[0] ? author : "unknown", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 5, when, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 6, source ? source : "", -1, SQLITE_STATIC);

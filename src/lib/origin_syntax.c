@@ -77,8 +77,12 @@ static rta_status lex(P *p)
         while (p->p < p->end && (*p->p == ' ' || *p->p == '\t' || *p->p == '\r'))
             p->p++;
         if (p->p < p->end && *p->p == '#') {
-            while (p->p < p->end && *p->p != '\n')
+            /* a NUL byte even in a comment is refused: a stored text is read
+             * back as a C string, and must mean what was checked */
+            while (p->p < p->end && *p->p != '\n' && *p->p != '\0')
                 p->p++;
+            if (p->p < p->end && *p->p == '\0')
+                return perr(p, p->line, (long)(p->p - p->line_start) + 1, "%s", "NUL byte");
             continue;
         }
         break;
@@ -145,7 +149,7 @@ static rta_status lex(P *p)
     } else if ((c == '>' || c == '<') && p->p + 1 < p->end && p->p[1] == '=') {
         p->tk = c == '>' ? T_GE : T_LE;
         p->p += 2;
-    } else if (strchr(":;,()-%", c) != NULL) {
+    } else if (c != '\0' && strchr(":;,()-%", c) != NULL) {
         p->tk = T_PUNCT;
         p->p++;
     } else {
@@ -264,39 +268,17 @@ static rta_status parse_range(P *p, rta_hs_range *out)
     return RTA_OK;
 }
 
-/* range {',' range} */
-static rta_status parse_codes(P *p, rta_hs_scope *out)
-{
-    ranges r = {0};
-    rta_status st;
-    for (;;) {
-        rta_hs_range x;
-        if ((st = parse_range(p, &x)) != RTA_OK)
-            goto done;
-        if (ranges_push(&r, x) != 0) {
-            st = rta__error(p->err, RTA_ERR_NOMEM, p->name, p->tline, p->tcol, "out of memory");
-            goto done;
-        }
-        if (!is_punct(p, ','))
-            break;
-        if ((st = lex(p)) != RTA_OK)
-            goto done;
-    }
-    if (rta__scope_copy(p->rs, r.v, r.n, out) != 0)
-        st = rta__error(p->err, RTA_ERR_NOMEM, p->name, p->tline, p->tcol, "out of memory");
-done:
-    free(r.v);
-    return st;
-}
-
-/* items: (range | STRING) {',' (range | STRING)}, at most one string */
-static rta_status parse_items(P *p, rta_hs_scope *codes, const char **words)
+/* A code list: (range | STRING) {',' (range | STRING)}. With `words` NULL only
+ * ranges are accepted (a string is reported as a missing HS code); with it, at
+ * most one quoted name, returned in *words. */
+static rta_status parse_code_list(P *p, rta_hs_scope *codes, const char **words)
 {
     ranges r = {0};
     rta_status st = RTA_OK;
-    *words = NULL;
+    if (words)
+        *words = NULL;
     for (;;) {
-        if (p->tk == T_STR) {
+        if (words && p->tk == T_STR) {
             if (*words != NULL) {
                 st = perr(p, p->tline, p->tcol, "%s", "only one quoted name per list");
                 goto done;
@@ -327,6 +309,12 @@ static rta_status parse_items(P *p, rta_hs_scope *codes, const char **words)
 done:
     free(r.v);
     return st;
+}
+
+/* range {',' range} */
+static rta_status parse_codes(P *p, rta_hs_scope *out)
+{
+    return parse_code_list(p, out, NULL);
 }
 
 static rta_status take_string(P *p, const char **out)
@@ -445,7 +433,7 @@ static rta_status parse_value(P *p, int maxnom, int all, rta_node **out)
         if ((st = lex(p)) != RTA_OK)
             return st;
         if (maxnom)
-            st = parse_items(p, &v->scope, &v->words);
+            st = parse_code_list(p, &v->scope, &v->words);
         else
             st = parse_codes(p, &v->scope);
     }
@@ -472,9 +460,9 @@ static rta_status parse_weight(P *p, rta_node **out)
         (st = parse_cmp(p, &w->cmp)) != RTA_OK || (st = parse_pct(p, &w->threshold_upct)) != RTA_OK)
         return st;
     if (is_kw(p, "on") && (st = lex(p)) == RTA_OK)
-        st = parse_items(p, &w->scope, &w->words);
+        st = parse_code_list(p, &w->scope, &w->words);
     if (st == RTA_OK && is_kw(p, "of") && (st = lex(p)) == RTA_OK)
-        st = parse_items(p, &w->base, &w->base_words);
+        st = parse_code_list(p, &w->base, &w->base_words);
     *out = n;
     return st;
 }
@@ -498,7 +486,7 @@ static rta_status parse_unary(P *p, rta_node **out)
         *out = n;
         if ((st = lex(p)) != RTA_OK || !is_punct(p, '('))
             return st;
-        if ((st = lex(p)) != RTA_OK || (st = parse_items(p, &n->u.wo.scope, &n->u.wo.words)))
+        if ((st = lex(p)) != RTA_OK || (st = parse_code_list(p, &n->u.wo.scope, &n->u.wo.words)))
             return st;
         return expect_punct(p, ')');
     }

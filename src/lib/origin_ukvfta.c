@@ -307,6 +307,20 @@ static int is_other(const char *sub)
     return n >= 9 && strncmp(sub + n - 9, "\xe2\x96\xb8 Other", 9) == 0;
 }
 
+rta_status rta__read_rule_file(const char *path, rta__jset **out, size_t *nout, rta_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    *nout = 0;
+    rta_status st = rta__read_file(path, &text, &len, err);
+    if (st != RTA_OK)
+        return st;
+    st = rta__read_rule_json(path, text, len, out, nout, err);
+    free(text);
+    return st;
+}
+
 /* The description without the trailing "; and" / ";" of the source. */
 static size_t desc_len(const char *d)
 {
@@ -325,15 +339,9 @@ static size_t desc_len(const char *d)
 rta_status rta_ruleset_read_ukvfta(const char *path, rta_ruleset **out, rta_error *err)
 {
     *out = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    rta_status st = rta__read_file(path, &text, &len, err);
-    if (st != RTA_OK)
-        return st;
     rta__jset *sets = NULL;
     size_t n = 0;
-    st = rta__read_rule_json(path, text, len, &sets, &n, err);
-    free(text);
+    rta_status st = rta__read_rule_file(path, &sets, &n, err);
     if (st != RTA_OK)
         return st;
     rta_ruleset *rs = rta__ruleset_new("ukvfta");
@@ -533,13 +541,13 @@ rta_status rta__provisions_ukvfta(rta_ruleset *rs, rta_error *err)
                       RTA_PCT(10),
                       {textiles, 1},
                       1,
-                      "EVFTA Protocol 1 Art. 5(2) (general tolerance: 10% of the ex-works "
+                      "EVFTA Protocol 1 Art. 5(3)(b) (general tolerance: 10% of the ex-works "
                       "price), incorporated by the UK-Viet Nam FTA"};
     rta__tol_dir w = {1,
                       RTA_PCT(10),
                       {textiles, 1},
                       0,
-                      "EVFTA Protocol 1 Art. 5(3) and Annex I notes 6-7 (textiles of chapters "
+                      "EVFTA Protocol 1 Art. 5(3)(b) and Annex I Notes 6-7 (textiles of chapters "
                       "50-63: basic textile materials, 10% of their total weight)"};
     static const char gb[][3] = {"GB"};
     static const char eu[][3] = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES",
@@ -582,7 +590,8 @@ rta_status rta__provisions_ukvfta(rta_ruleset *rs, rta_error *err)
                          {0},
                          {0},
                          0,
-                         "EVFTA Protocol 1 Art. 3(3)-(6) (ASEAN cumulation)",
+                         "EVFTA Protocol 1 Art. 3(3)-(6) (ASEAN cumulation; paragraph numbers "
+                         "unconfirmed)",
                          "materials originating in ASEAN member states: only once the "
                          "conditions of Art. 3 are met and notified; not applied by rta"};
     rta_status st;

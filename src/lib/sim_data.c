@@ -28,6 +28,7 @@ sqlite3 *rta__store_db(rta_store *store);
 
 #define HAUK_FILE        "elasticities/hauk2012_us_import_demand_elasticities_hs6.csv"
 #define VN_SCHEDULE_FILE "vietnam/vn_evfta_base_rates_ahtn2012.csv"
+#define FTA_FILE         "sim/fta_programs.csv"
 
 /* Parses a finite decimal (scientific notation allowed); -1 if not a number. */
 static int parse_double(const char *s, double *out)
@@ -48,6 +49,39 @@ static int parse_double(const char *s, double *out)
 static void join(char *buf, size_t size, const char *dir, const char *rel)
 {
     snprintf(buf, size, "%s/%s", dir, rel);
+}
+
+/* Reads path and its header row (the first record): col[i] receives the
+ * column of names[i], *need the highest of them. On failure nothing is held;
+ * on success free *text and *c (rta__csv_free) when done. */
+static rta_status csv_open(const char *path, const char *const *names, int n, const char *expect,
+                           char **text, rta__csv *c, int *col, int *need, rta_error *err)
+{
+    size_t len = 0;
+    *text = NULL;
+    rta_status st = rta__read_file(path, text, &len, err);
+    if (st != RTA_OK)
+        return st;
+    rta__csv_init(c, *text, len, path);
+    int got = 0;
+    if ((st = rta__csv_next(c, &got, err)) == RTA_OK) {
+        *need = 0;
+        for (int i = 0; i < n; i++) {
+            col[i] = got ? rta__csv_find(c, names[i]) : -1;
+            if (col[i] < 0) {
+                st = rta__error(err, RTA_ERR_PARSE, path, 1, 0, "%s", expect);
+                break;
+            }
+            if (col[i] > *need)
+                *need = col[i];
+        }
+    }
+    if (st != RTA_OK) {
+        rta__csv_free(c);
+        free(*text);
+        *text = NULL;
+    }
+    return st;
 }
 
 /* ---- elasticities ---- */
@@ -126,29 +160,22 @@ static int group_medians(const code_mag *cm, long n, int len, char (**codes)[7],
 rta_status rta__eta_load(const char *path, rta__eta_table *t, rta_error *err)
 {
     memset(t, 0, sizeof *t);
-    char *text = NULL;
-    size_t len = 0;
-    rta_status st = rta__read_file(path, &text, &len, err);
+    static const char *const names[] = {"hs6", "impliedelasticity", "positive"};
+    char *text;
+    rta__csv c;
+    int col[3] = {-1, -1, -1}, need = 0, got;
+    rta_status st = csv_open(path, names, 3,
+                             "expected the columns hs6, impliedelasticity and positive (Hauk 2012)",
+                             &text, &c, col, &need, err);
     if (st != RTA_OK)
         return st;
-    rta__csv c;
-    rta__csv_init(&c, text, len, path);
+    int ihs = col[0], iel = col[1], ipos = col[2];
     code_mag *cm = NULL;
     double *all = NULL;
     long n = 0, cap = 0;
-    int got = 0;
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    int ihs = rta__csv_find(&c, "hs6"), iel = rta__csv_find(&c, "impliedelasticity"),
-        ipos = rta__csv_find(&c, "positive");
-    if (!got || ihs < 0 || iel < 0 || ipos < 0) {
-        st = rta__error(err, RTA_ERR_PARSE, path, 1, 0,
-                        "expected the columns hs6, impliedelasticity and positive (Hauk 2012)");
-        goto done;
-    }
     while ((st = rta__csv_next(&c, &got, err)) == RTA_OK && got) {
         long ln = c.record_line;
-        if (c.nfields <= iel || c.nfields <= ihs || c.nfields <= ipos) {
+        if (c.nfields <= need) {
             st = rta__error(err, RTA_ERR_PARSE, path, ln, 0, "short row (%d fields)", c.nfields);
             goto done;
         }
@@ -298,22 +325,97 @@ void rta__sim_assign_eta(rta_market *m, const rta__eta_table *t, double override
 /* ---- the US market ---- */
 
 /* Preference programs of the partners with a US free trade agreement, by
- * the Special-column code of HTS General Note 3(c)(i) (the program the
- * partner's goods claim when the line offers it). */
-static const struct {
-    const char *iso2, *program;
-} fta_programs[] = {
-    {"CA", "S"},  {"MX", "S"},  {"KR", "KR"}, {"AU", "AU"}, {"SG", "SG"},
-    {"CL", "CL"}, {"CO", "CO"}, {"IL", "IL"}, {"PE", "PE"}, {"PA", "PA"},
-    {"JO", "JO"}, {"MA", "MA"}, {"BH", "BH"}, {"OM", "OM"}, {"CR", "P"},
-    {"DO", "P"},  {"GT", "P"},  {"HN", "P"},  {"NI", "P"},  {"SV", "P"},
-};
+ * the Special-column symbol of HTS General Note 3(c)(i) (the program the
+ * partner's goods claim when the line offers it). The table is data
+ * (data/sim/fta_programs.csv), not code: agreements come and go. */
+#define FTA_MAX 64
 
-static const char *program_of(const char *iso2)
+typedef struct fta_table {
+    int n;
+    struct {
+        char iso2[3];
+        char program[4]; /* fits rta_entry.program */
+    } row[FTA_MAX];
+    char list[600]; /* "S (USMCA ...), KR (...)": the programs in file order, for notes */
+} fta_table;
+
+static int all_of(const char *s, const char *set, size_t min, size_t max)
 {
-    for (size_t i = 0; i < sizeof fta_programs / sizeof fta_programs[0]; i++)
-        if (strcmp(fta_programs[i].iso2, iso2) == 0)
-            return fta_programs[i].program;
+    size_t n = strlen(s);
+    return n >= min && n <= max && strspn(s, set) == n;
+}
+
+static rta_status fta_load(const char *path, const rta_snapshot *snap, fta_table *t, rta_error *err)
+{
+    memset(t, 0, sizeof *t);
+    static const char *const names[] = {"iso2", "program", "agreement"};
+    char *text;
+    rta__csv c;
+    int col[3] = {-1, -1, -1}, need = 0, got;
+    rta_status st =
+        csv_open(path, names, 3, "expected the columns iso2, program, agreement, source", &text, &c,
+                 col, &need, err);
+    if (st != RTA_OK)
+        return st;
+    int ii = col[0], ip = col[1], ia = col[2];
+    size_t used = 0;
+    while ((st = rta__csv_next(&c, &got, err)) == RTA_OK && got) {
+        long ln = c.record_line;
+        if (c.nfields <= need) {
+            st = rta__error(err, RTA_ERR_PARSE, path, ln, 0, "short row (%d fields)", c.nfields);
+            goto done;
+        }
+        const char *iso = c.fields[ii], *prog = c.fields[ip], *agr = c.fields[ia];
+        rta_country ctry;
+        if (!all_of(iso, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 2, 2) ||
+            (snap && rta_country_find(snap, iso, &ctry, NULL) != RTA_OK)) {
+            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ii + 1,
+                            "iso2 \"%s\" is not an ISO 3166 alpha-2 code", iso);
+            goto done;
+        }
+        if (!all_of(prog, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1, 3)) {
+            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ip + 1,
+                            "program \"%s\" is not a Special-column symbol (1-3 capitals)", prog);
+            goto done;
+        }
+        if (agr[0] == '\0') {
+            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ia + 1, "agreement is empty");
+            goto done;
+        }
+        int seen_program = 0;
+        for (int i = 0; i < t->n; i++) {
+            if (strcmp(t->row[i].iso2, iso) == 0) {
+                st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ii + 1, "iso2 %s appears twice",
+                                iso);
+                goto done;
+            }
+            seen_program |= strcmp(t->row[i].program, prog) == 0;
+        }
+        if (t->n == FTA_MAX) {
+            st = rta__error(err, RTA_ERR_RANGE, path, ln, 0, "more than %d partners", FTA_MAX);
+            goto done;
+        }
+        memcpy(t->row[t->n].iso2, iso, 3);
+        snprintf(t->row[t->n].program, sizeof t->row[t->n].program, "%s", prog);
+        t->n++;
+        if (!seen_program && used < sizeof t->list) {
+            int w = snprintf(t->list + used, sizeof t->list - used, "%s%s", used ? ", " : "", prog);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (st == RTA_OK && t->n == 0)
+        st = rta__error(err, RTA_ERR_PARSE, path, 0, 0, "no partner rows");
+done:
+    rta__csv_free(&c);
+    free(text);
+    return st;
+}
+
+static const char *program_of(const fta_table *t, const char *iso2)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->row[i].iso2, iso2) == 0)
+            return t->row[i].program;
     return NULL;
 }
 
@@ -352,15 +454,30 @@ static rta_status store_data_dir(rta_store *store, const char *given, char *buf,
     return rta_store_meta(store, "data_dir", buf, size, err);
 }
 
+/* The override is 0 (Hauk 2012) or one elasticity in [-100, 0): NaN or an
+ * infinity would pass `< 0` tests and poison every product. */
+static rta_status check_override(double override, rta_error *err)
+{
+    if (!isfinite(override) || override > 0 || override < -100)
+        return rta__error(err, RTA_ERR_RANGE, "--elasticity", 0, 0,
+                          "the elasticity override must be 0 (Hauk 2012) or a number in "
+                          "[-100, 0), not %g",
+                          override);
+    return RTA_OK;
+}
+
 static rta_status eta_for(const char *data_dir, double override, rta__eta_table *t, int *loaded,
                           rta_error *err)
 {
     *loaded = 0;
+    rta_status st = check_override(override, err);
+    if (st != RTA_OK)
+        return st;
     if (override < 0)
         return RTA_OK;
     char path[1200];
     join(path, sizeof path, data_dir, HAUK_FILE);
-    rta_status st = rta__eta_load(path, t, err);
+    st = rta__eta_load(path, t, err);
     if (st == RTA_OK)
         *loaded = 1;
     return st;
@@ -406,6 +523,13 @@ rta_status rta_market_load_us(rta_store *store, const rta_snapshot *snap, const 
     rta__buf src = {0};
     if ((st = eta_for(data_dir, o->eta_override, &eta, &eta_loaded, err)) != RTA_OK)
         return st;
+    fta_table fta = {0};
+    if (o->claim_programs) {
+        char path[1200];
+        join(path, sizeof path, data_dir, FTA_FILE);
+        if ((st = fta_load(path, snap, &fta, err)) != RTA_OK)
+            goto done;
+    }
     if ((st = rta_partners_load(store, &partners, err)) != RTA_OK)
         goto done;
     if ((st = rta_market_new("US", &m, err)) != RTA_OK)
@@ -469,7 +593,7 @@ rta_status rta_market_load_us(rta_store *store, const rta_snapshot *snap, const 
             code[digits] = '\0';
             if (rta_code_parse(code, &e.hts, &derr) != RTA_OK)
                 break;
-            const char *prog = o->claim_programs ? program_of(iso) : NULL;
+            const char *prog = o->claim_programs ? program_of(&fta, iso) : NULL;
             if (prog) {
                 snprintf(e.program, sizeof e.program, "%s", prog);
                 ds = rta_duty_compute(duty, &e, &dopt, r, &derr);
@@ -544,8 +668,16 @@ rta_status rta_market_load_us(rta_store *store, const rta_snapshot *snap, const 
     m->info.program_cells = programs;
     m->info.skipped_cells = skipped;
     m->info.skipped_imports_usd = skipped_usd;
-    char date[16], text[2000];
+    char date[16], text[2000], programs_text[800];
     rta_date_format(o->date, date, sizeof date);
+    if (o->claim_programs)
+        snprintf(programs_text, sizeof programs_text,
+                 "FTA partners at their program's rate where the line offers it (%d partners; "
+                 "programs %s of data/" FTA_FILE ")",
+                 fta.n, fta.list);
+    else
+        snprintf(programs_text, sizeof programs_text,
+                 "the General column for every partner (no program claimed)");
     snprintf(text, sizeof text,
              "HS10 x partner: %ld cells, %ld products, %d partners (49 "
              "countries and the EU as one)",
@@ -557,12 +689,7 @@ rta_status rta_market_load_us(rta_store *store, const rta_snapshot *snap, const 
              "the cell's value, as duty / value; %s; specific or compound General rates (%ld "
              "cells, $%.0f of imports): the MFN part is the Census 2024 calculated duty / value "
              "of the same cell; the EU is priced as origin DE",
-             date,
-             o->claim_programs ? "FTA partners at their program's rate where the line offers it "
-                                 "(USMCA S, KR, AU, SG, CL, CO, IL, PE, PA, JO, MA, BH, OM, "
-                                 "CAFTA-DR P)"
-                               : "the General column for every partner (no program claimed)",
-             specific, specific_usd);
+             date, programs_text, specific, specific_usd);
     bad |= rta__sim_set_text(&m->tariff_note, text);
     bad |= rta__sim_set_text(&m->trade_note,
                              "US imports for consumption 2024 by HS10 and partner, customs value "
@@ -589,6 +716,10 @@ rta_status rta_market_load_us(rta_store *store, const rta_snapshot *snap, const 
                     "data/hts/, data/measures/measures.csv", 0) ||
         append_json(&src, "specific duties", "Census 2024 calculated duty / value of the same cell",
                     "data/trade/us_imports_2024_hs10_*.csv.gz", 2024) ||
+        (o->claim_programs ? append_json(&src, "FTA programs",
+                                         "HTS General Note 3(c)(i) program symbols by partner",
+                                         "data/" FTA_FILE, 0)
+                           : 0) ||
         (o->eta_override < 0
              ? 0
              : append_json(&src, "import demand elasticities",
@@ -638,26 +769,19 @@ typedef struct vn_schedule {
 static rta_status vn_schedule_load(const char *path, vn_schedule *s, rta_error *err)
 {
     memset(s, 0, sizeof *s);
-    char *text = NULL;
-    size_t len = 0;
-    rta_status st = rta__read_file(path, &text, &len, err);
+    static const char *const names[] = {"ahtn8", "base_rate_pct"};
+    char *text;
+    rta__csv c;
+    int col[2] = {-1, -1}, need = 0, got;
+    rta_status st = csv_open(path, names, 2, "expected the columns ahtn8, base_rate_pct", &text, &c,
+                             col, &need, err);
     if (st != RTA_OK)
         return st;
-    rta__csv c;
-    rta__csv_init(&c, text, len, path);
+    int ia = col[0], ir = col[1];
     long cap = 0;
-    int got;
-    if ((st = rta__csv_next(&c, &got, err)) != RTA_OK)
-        goto done;
-    int ia = rta__csv_find(&c, "ahtn8"), ir = rta__csv_find(&c, "base_rate_pct");
-    if (!got || ia < 0 || ir < 0) {
-        st =
-            rta__error(err, RTA_ERR_PARSE, path, 1, 0, "expected the columns ahtn8, base_rate_pct");
-        goto done;
-    }
     while ((st = rta__csv_next(&c, &got, err)) == RTA_OK && got) {
         long ln = c.record_line;
-        if (c.nfields <= ia || c.nfields <= ir) {
+        if (c.nfields <= need) {
             st = rta__error(err, RTA_ERR_PARSE, path, ln, 0, "short row");
             goto done;
         }
@@ -749,10 +873,13 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
                           "the Viet Nam market needs a product-level import file (--imports "
                           "FILE: code,partner,value,year); no public product-level data for "
                           "Viet Nam's imports are bundled (docs/sim.md)");
+    rta_status st = check_override(o->eta_override, err);
+    if (st != RTA_OK)
+        return st;
     char path[1200];
     join(path, sizeof path, o->data_dir, VN_SCHEDULE_FILE);
     vn_schedule sch;
-    rta_status st = vn_schedule_load(path, &sch, err);
+    st = vn_schedule_load(path, &sch, err);
     if (st != RTA_OK)
         return st;
     rta__eta_table eta = {0};

@@ -700,9 +700,25 @@ static rta_status setup(ev *e, const rta_rule *rule, const rta_bom *bom, mat *m,
         return rta__error(err, RTA_ERR_INVALID, bom->input ? bom->input : "<bom>", 0, 0,
                           "the bill has %d materials; at most %d are evaluated", bom->nmaterials,
                           MAX_MATERIALS);
+    const char *in = bom->input ? bom->input : "<bom>";
     if (bom->price_cents <= 0)
-        return rta__error(err, RTA_ERR_INVALID, bom->input ? bom->input : "<bom>", 0, 0,
-                          "the price must be more than zero");
+        return rta__error(err, RTA_ERR_INVALID, in, 0, 0, "the price must be more than zero");
+    /* a bill built in code is held to the reader's bounds, so no sum overflows */
+    if (bom->price_cents > RTA_BOM_MAX_CENTS || bom->net_cost_cents > RTA_BOM_MAX_CENTS ||
+        bom->weight_g > RTA_BOM_MAX_GRAMS)
+        return rta__error(err, RTA_ERR_INVALID, in, 0, 0,
+                          "the price, net cost or weight is beyond the bounds of rta/bom.h");
+    int64_t total = 0;
+    for (int i = 0; i < bom->nmaterials; i++) {
+        const rta_bom_material *bm = &bom->materials[i];
+        if (bm->value_cents < 0 || bm->value_cents > RTA_BOM_MAX_CENTS - total ||
+            bm->weight_g < -1 || bm->weight_g > RTA_BOM_MAX_GRAMS)
+            return rta__error(err, RTA_ERR_INVALID, in, bm->line, 0,
+                              "material %d: a negative value or weight, or values totalling "
+                              "more than the bounds of rta/bom.h",
+                              i + 1);
+        total += bm->value_cents;
+    }
     memset(e, 0, sizeof *e);
     memset(out, 0, sizeof *out);
     e->rule = rule;

@@ -71,10 +71,27 @@ head -1 "$T/out" | grep -qx "code,treatment,value,staging_years,description" && 
 # versions
 printf 'code,treatment,value\n5201,rate,0\n8802,rate,0\n0901.11,cap,5\n' >"$T/vn2.csv"
 expect_exit 0 "$RTA" list add vn-us --party VN --round 1 --kind offer --file "$T/vn2.csv" --author binh
-expect_exit 0 "$RTA" list versions vn-us/VN/1/offer --as US --json
+expect_exit 0 "$RTA" list versions vn-us/VN/1/offer --as VN --json
 py "import json,sys; d=json.load(sys.stdin); assert [(v['version'],v['author'],v['line_count']) for v in d]==[(1,'an',$chapters),(2,'binh',3)], d" "list versions --json"
-expect_exit 0 "$RTA" list show vn-us/VN/1/offer --version 1 --as US --json
+expect_exit 0 "$RTA" list show vn-us/VN/1/offer --version 1 --as VN --json
 py "import json,sys; d=json.load(sys.stdin); assert len(d['lines'])==$chapters and d['versions']==2" "old version still readable"
+# exchanges are per version (docs/negotiation.md, Confidentiality): version 2,
+# added after the exchange, is VN's draft; US reads version 1, the one tabled
+expect_exit 0 "$RTA" list versions vn-us/VN/1/offer --as US --json
+py "import json,sys; d=json.load(sys.stdin); assert [(v['version'],v['author']) for v in d]==[(1,'an')], d" "list versions --as US: the exchanged version only"
+expect_exit 0 "$RTA" list show vn-us/VN/1/offer --as US --json
+py "import json,sys; d=json.load(sys.stdin); assert d['version']==1 and len(d['lines'])==$chapters, (d['version'], len(d['lines']))" "US reads the tabled version 1"
+expect_exit 1 "$RTA" list show vn-us/VN/1/offer --version 2 --as US --json
+grep -q "has no version 2 visible to US" "$T/err" && ok || bad "draft version refused to US: $(cat "$T/err")"
+expect_exit 1 "$RTA" list show vn-us/VN/1/offer --version 9 --as US --json
+grep -q "has no version 9 visible to US" "$T/err" && ok || bad "the same words for a version that does not exist: $(cat "$T/err")"
+expect_exit 1 "$RTA" list exchange vn-us/VN/1/offer --as US
+expect_exit 0 "$RTA" list exchange vn-us/VN/1/offer --as VN
+expect_exit 1 "$RTA" list exchange vn-us/VN/1/offer --as VN
+grep -q "already exchanged at its current version" "$T/err" && ok || bad "second exchange of the same version: $(cat "$T/err")"
+expect_exit 0 "$RTA" list versions vn-us/VN/1/offer --as US --json
+py "import json,sys; d=json.load(sys.stdin); assert [v['version'] for v in d]==[1,2], d" "list versions --as US after the second exchange"
+expect_exit 0 "$RTA" list show vn-us/VN/1/offer --version 1 --as US --json
 expect_exit 1 "$RTA" list show vn-us/VN/1/offer --version 3 --as US
 
 # status across rounds and the outstanding query

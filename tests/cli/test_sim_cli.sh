@@ -127,6 +127,23 @@ expect_exit 1 "$RTA" package --goal exports:999999999 --imports "$T/imp.csv" --d
 printf 'code,treatment,value\n61,exempt,0\n' >"$T/sens.csv"
 expect_exit 1 "$RTA" package --goal exports:100000 --imports "$T/imp.csv" --data "$DATA" --sensitive "$T/sens.csv"
 
+# review fixes: names the user chose are escaped in JSON (a file name with a
+# quote still gives valid JSON); an exporter must be two capitals (it is
+# printed into JSON); empty numbers are no numbers (--rate "" was 0%)
+cp "$T/l.csv" "$T/a\"b.csv"
+expect_exit 0 "$RTA" compare "$T/l.csv" "$T/a\"b.csv" --market VN --imports "$T/imp.csv" --data "$DATA" --json
+py '
+import json,sys
+d=json.load(sys.stdin)
+assert d["b"].endswith("a\"b.csv"), d["b"]
+assert d["lines"]["added"]==0 and d["lines"]["dropped"]==0
+' "compare JSON with a quote in a file name"
+expect_exit 2 "$RTA" package --goal exports:100000 --partner 'U"' --imports "$T/imp.csv" --data "$DATA" --json
+expect_exit 2 "$RTA" evaluate "$T/l.csv" --market VN --partner us --imports "$T/imp.csv" --data "$DATA"
+expect_exit 2 "$RTA" package --goal exports:100000 --rate '' --imports "$T/imp.csv" --data "$DATA"
+expect_exit 2 "$RTA" evaluate "$T/l.csv" --market VN --sigma '' --imports "$T/imp.csv" --data "$DATA"
+expect_exit 2 "$RTA" evaluate "$T/l.csv" --market VN --elasticity inf --imports "$T/imp.csv" --data "$DATA"
+
 # an SVG chart
 expect_exit 0 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp.csv" --data "$DATA" --svg "$T/c.svg"
 grep -q "<svg" "$T/c.svg" && grep -q 'class="bar creation"' "$T/c.svg" && ok || bad "svg chart"

@@ -143,6 +143,33 @@ static void test_errors(void **state)
               64, "text after");
 }
 
+/* Review fixes: a repeated comment is a duplicate field like any other, and
+ * the material values may not total more than the largest amount (below $1
+ * trillion: 999999999999.99 = 99999999999999 cents), so no sum of a bill can
+ * overflow int64 (100000 materials of that amount would). Columns by hand:
+ * line 2 is `  {"hs":"5208.52","origin":"CN","value":"1","comment":"x","comment"`,
+ * the second "comment" starts at column 59. */
+static void test_duplicates_and_total_bound(void **state)
+{
+    (void)state;
+    parse_bad("{\"comment\":\"a\",\"comment\":\"b\"}", 1, 16, "field \"comment\": given twice");
+    parse_bad(
+        "{\"hs\":\"620630\",\"price_basis\":\"fob\",\"price\":\"12\",\"materials\":[\n"
+        "  {\"hs\":\"5208.52\",\"origin\":\"CN\",\"value\":\"1\",\"comment\":\"x\",\"comment\":"
+        "\"y\"}]}",
+        2, 59, "field \"materials[0].comment\": given twice");
+    static const char one[] =
+        "{\"hs\":\"620630\",\"price_basis\":\"fob\",\"price\":\"12\",\"materials\":[\n"
+        "  {\"hs\":\"5208.52\",\"origin\":\"CN\",\"value\":\"999999999999.99\"}]}";
+    rta_bom *b = parse_ok(one);
+    assert_int_equal(rta_bom_materials_total(b), RTA_BOM_MAX_CENTS);
+    rta_bom_free(b);
+    parse_bad("{\"hs\":\"620630\",\"price_basis\":\"fob\",\"price\":\"12\",\"materials\":[\n"
+              "  {\"hs\":\"5208.52\",\"origin\":\"CN\",\"value\":\"999999999999.99\"},\n"
+              "  {\"hs\":\"5208.52\",\"origin\":\"CN\",\"value\":\"0.01\"}]}",
+              3, 3, "field \"materials[1].value\": the material values total more than");
+}
+
 static void test_read_missing_file(void **state)
 {
     (void)state;
@@ -157,9 +184,12 @@ static void test_read_missing_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_example_shirt),        cmocka_unit_test(test_example_laptop),
-        cmocka_unit_test(test_numbers_and_defaults), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_example_shirt),
+        cmocka_unit_test(test_example_laptop),
+        cmocka_unit_test(test_numbers_and_defaults),
+        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_read_missing_file),
+        cmocka_unit_test(test_duplicates_and_total_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

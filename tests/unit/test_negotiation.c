@@ -243,6 +243,84 @@ static void test_drafts_are_private(void **state)
     rta_lines_free(&v);
 }
 
+/* Review fix: versions written while a list was a draft are drafts. Viet
+ * Nam drafts version 1 (3 lines), revises it to version 2 (1 line) and
+ * exchanges; the US must not read version 1 (nor see its author or source
+ * file in the version history). Version 3, written after the exchange, is a
+ * tabled revision: the US reads it, and only it. Viet Nam reads everything. */
+static void test_draft_versions_stay_private_after_exchange(void **state)
+{
+    fx *f = *state;
+    rta_error err;
+    base(f->s);
+    rta_lines v1 = lines_of(vn_offer);
+    rta_lines v2 = lines_of("code,treatment,value\n5201,rate,0\n");
+    const char *ref = "vn-us/VN/1/offer";
+    assert_int_equal(rta_negotiation_list_add(f->s, "vn-us", "VN", 1, "offer", &v1, "an",
+                                              "secret-first-draft.csv", "VN", NULL, NULL, &err),
+                     RTA_OK);
+    assert_int_equal(rta_negotiation_list_add(f->s, "vn-us", "VN", 1, "offer", &v2, "binh", "b.csv",
+                                              "VN", NULL, NULL, &err),
+                     RTA_OK);
+    assert_int_equal(rta_negotiation_list_exchange(f->s, ref, "VN", &err), RTA_OK);
+    rta_lines got;
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "US", 1, &got, &err),
+                     RTA_ERR_NOT_FOUND);
+    assert_null(got.items);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "", 1, &got, &err),
+                     RTA_ERR_NOT_FOUND);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "US", 0, &got, &err), RTA_OK);
+    assert_int_equal(got.count, 1); /* version 2, the one on the table */
+    rta_lines_free(&got);
+    rta_neg_version *vs;
+    size_t n;
+    assert_int_equal(rta_negotiation_list_versions(f->s, ref, "US", &vs, &n, &err), RTA_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].version, 2);
+    assert_string_equal(vs[0].source, "b.csv");
+    free(vs);
+    /* the owner keeps its whole history */
+    assert_int_equal(rta_negotiation_list_versions(f->s, ref, "VN", &vs, &n, &err), RTA_OK);
+    assert_int_equal(n, 2);
+    free(vs);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "VN", 1, &got, &err), RTA_OK);
+    assert_int_equal(got.count, 3);
+    rta_lines_free(&got);
+    /* a revision after the exchange is the owner's draft until it is exchanged:
+     * the other delegation still reads version 2, the one on the table */
+    assert_int_equal(rta_negotiation_list_add(f->s, "vn-us", "VN", 1, "offer", &v1, "an", "c.csv",
+                                              "VN", NULL, NULL, &err),
+                     RTA_OK);
+    assert_int_equal(rta_negotiation_list_versions(f->s, ref, "US", &vs, &n, &err), RTA_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(vs[0].version, 2);
+    free(vs);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "US", 3, &got, &err),
+                     RTA_ERR_NOT_FOUND);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "US", 0, &got, &err), RTA_OK);
+    assert_int_equal(got.count, 1); /* still version 2 */
+    rta_lines_free(&got);
+    /* what the evaluation reads for the other delegation is the same version */
+    char market[3], partner[3];
+    assert_int_equal(rta_negotiation_list_lines(f->s, ref, "US", &got, market, partner, &err),
+                     RTA_OK);
+    assert_int_equal(got.count, 1);
+    rta_lines_free(&got);
+    /* exchanged again: version 3 is on the table, and version 2 stays readable */
+    assert_int_equal(rta_negotiation_list_exchange(f->s, ref, "VN", &err), RTA_OK);
+    assert_int_equal(rta_negotiation_list_exchange(f->s, ref, "VN", &err), RTA_ERR_INVALID);
+    assert_int_equal(rta_negotiation_list_versions(f->s, ref, "US", &vs, &n, &err), RTA_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(vs[0].version, 2);
+    assert_int_equal(vs[1].version, 3);
+    free(vs);
+    assert_int_equal(rta_negotiation_list_version_lines(f->s, ref, "US", 3, &got, &err), RTA_OK);
+    assert_int_equal(got.count, 3);
+    rta_lines_free(&got);
+    rta_lines_free(&v1);
+    rta_lines_free(&v2);
+}
+
 static void test_all_or_nothing(void **state)
 {
     fx *f = *state;
@@ -404,6 +482,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_and_validate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions_are_immutable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drafts_are_private, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draft_versions_stay_private_after_exchange, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outstanding_and_status_across_rounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_applies_in_the_other_market, setup, teardown),

@@ -295,6 +295,31 @@ static void test_directives(void **state)
 }
 
 /* A TEXT node is counted, with its reason, in the coverage. */
+/* Review fix: a NUL byte is refused even inside a comment. The store keeps
+ * the text and reads it back as a C string: "8471.30: CTSH # x<NUL>y\n
+ * 8517.12: CTH" was accepted with 2 rules but would come back as 1. The NUL
+ * is the 18th byte of line 1. */
+static void test_nul_byte_refused(void **state)
+{
+    (void)state;
+    static const char text[] = "8471.30: CTSH # x\0y\n8517.12: CTH\n";
+    rta_ruleset *rs = (rta_ruleset *)1;
+    rta_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(rta_ruleset_parse("bad.rules", text, sizeof text - 1, &rs, &err),
+                     RTA_ERR_PARSE);
+    assert_null(rs);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 18);
+    assert_non_null(strstr(err.message, "NUL byte"));
+    /* outside a comment too */
+    static const char text2[] = "8471.30: CTSH\n\0";
+    rs = (rta_ruleset *)1;
+    assert_int_equal(rta_ruleset_parse("bad.rules", text2, sizeof text2 - 1, &rs, &err),
+                     RTA_ERR_PARSE);
+    assert_null(rs);
+}
+
 static void test_coverage_counts(void **state)
 {
     (void)state;
@@ -320,7 +345,7 @@ int main(void)
         cmocka_unit_test(test_issue_example),        cmocka_unit_test(test_shift_fields),
         cmocka_unit_test(test_allowance_and_maxnom), cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_errors_located),       cmocka_unit_test(test_directives),
-        cmocka_unit_test(test_coverage_counts),
+        cmocka_unit_test(test_coverage_counts),      cmocka_unit_test(test_nul_byte_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -337,6 +339,72 @@ static void validation(void **state)
     assert_int_equal(rta_sim_params_check(&p, &err), RTA_ERR_RANGE);
 }
 
+/* Review fix: the elasticity override of the market loaders must be finite.
+ * NaN and +inf failed every `< 0` test and silently meant "Hauk (2012)";
+ * -inf was taken as one elasticity for every product. Both loaders refuse
+ * them before reading any file (the paths here do not exist). */
+static void eta_override_checked(void **state)
+{
+    (void)state;
+    rta_error err;
+    rta_market *m = NULL;
+    const double bad[] = {NAN, INFINITY, -INFINITY, 0.5, -1000};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rta_vn_market_options vo = {0};
+        vo.data_dir = "/nonexistent";
+        vo.imports_path = "/nonexistent/imp.csv";
+        vo.eta_override = bad[i];
+        assert_int_equal(rta_market_load_vn(NULL, &vo, &m, &err), RTA_ERR_RANGE);
+        assert_string_equal(err.input, "--elasticity");
+        assert_null(m);
+        rta_us_market_options uo = {0};
+        uo.data_dir = "/nonexistent";
+        uo.eta_override = bad[i];
+        assert_int_equal(rta_market_load_us(NULL, NULL, NULL, &uo, &m, &err), RTA_ERR_RANGE);
+        assert_null(m);
+    }
+}
+
+/* The FTA program table is data (data/sim/fta_programs.csv): a bad row stops
+ * the US loader naming file, line and field (line 3, column 2: "s" is not a
+ * program symbol), before the store is touched. */
+static void fta_programs_errors(void **state)
+{
+    (void)state;
+    char dir[64], sub[96], path[128];
+    snprintf(dir, sizeof dir, "/tmp/rta-test-fta-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/sim", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/fta_programs.csv", sub);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("iso2,program,agreement,source\nCA,S,USMCA,GN 3(c)(i)\nMX,s,USMCA,GN 3(c)(i)\n", f);
+    fclose(f);
+    rta_us_market_options uo = {0};
+    uo.data_dir = dir;
+    uo.claim_programs = 1;
+    uo.eta_override = -1.0; /* no Hauk file needed */
+    rta_market *m = NULL;
+    rta_error err;
+    assert_int_equal(rta_market_load_us(NULL, NULL, NULL, &uo, &m, &err), RTA_ERR_PARSE);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 2);
+    assert_non_null(strstr(err.input, "fta_programs.csv"));
+    /* a partner twice */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("iso2,program,agreement,source\nCA,S,USMCA,x\nCA,P,CAFTA-DR,x\n", f);
+    fclose(f);
+    assert_int_equal(rta_market_load_us(NULL, NULL, NULL, &uo, &m, &err), RTA_ERR_PARSE);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 1);
+    assert_null(m);
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+}
+
 /* Package search on three independent products (VN cells; one other exporter
  * each so diversion is real), goal = benefit of the two best ratios; the
  * greedy answer must reach it, its cost must be >= the LP bound. */
@@ -384,6 +452,8 @@ int main(void)
         cmocka_unit_test(treatments),
         cmocka_unit_test(cut_line),
         cmocka_unit_test(validation),
+        cmocka_unit_test(eta_override_checked),
+        cmocka_unit_test(fta_programs_errors),
         cmocka_unit_test(package),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
