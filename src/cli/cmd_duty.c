@@ -279,9 +279,11 @@ int cmd_duty(cli *c, int argc, char **argv)
             if (r < 0)
                 return -r;
         } else if ((r = cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
-            if (r < 0 || atoi(v) < 1 || atoi(v) > 64)
+            char *end = NULL;
+            long n = r < 0 ? 0 : strtol(v, &end, 10);
+            if (r < 0 || end == v || *end != '\0' || n < 1 || n > 64)
                 return cli_usage("duty ", "--threads needs a number from 1 to 64");
-            threads = atoi(v);
+            threads = (int)n;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "--explain") == 0) {

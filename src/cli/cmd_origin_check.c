@@ -502,6 +502,15 @@ int cmd_duty_origin(cli *c, int argc, char **argv)
         rta_bom_free(bom);
         return EXIT_USAGE;
     }
+    /* the verdict is about the bill's product: the entry's line must be under it */
+    if (strncmp(a.hts.digits, bom->hs.digits, (size_t)bom->hs.len) != 0) {
+        char h1[16], h2[16];
+        rta_code_format(&a.hts, h1, sizeof h1);
+        rta_code_format(&bom->hs, h2, sizeof h2);
+        rta_bom_free(bom);
+        return cli_usage("duty ", "--hts %s is not under the bill's product %s (%s)", h1, h2,
+                         bom_path);
+    }
     rta_entry b = a;
     if (true_origin) {
         if (rta_entry_set(&b, "origin", true_origin, &err) != RTA_OK) {
@@ -520,6 +529,7 @@ int cmd_duty_origin(cli *c, int argc, char **argv)
     rta_verdict_report *rep = NULL;
     rta_duty_result *ra = malloc(sizeof *ra), *rb = malloc(sizeof *rb);
     if (ra == NULL || rb == NULL) {
+        fprintf(stderr, "rta: out of memory\n");
         rc = EXIT_FAIL;
         goto done;
     }

@@ -133,6 +133,32 @@ static size_t record_end(const char *p, size_t n, long *nl)
     return 0;
 }
 
+/* Levenshtein distance of two short names (more than 63 bytes: far). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
 /* Where the last complete record of buf ends (0 if none). */
 static size_t last_record_end(const char *buf, size_t n, int quotes)
 {
@@ -528,6 +554,19 @@ static void run_group(worker *w, pending *g, int n)
  * fields), alone. */
 static void run_quoted(worker *w, pending *p, char *rec, size_t len, long start)
 {
+    const char *nul = memchr(rec, '\0', len);
+    if (nul != NULL) { /* text after it would be lost: an error, never a shorter field */
+        long field = 1;
+        for (const char *q = rec; q < nul; q++)
+            field += *q == ',';
+        p->start = start;
+        p->id = "";
+        p->rs = rta__error(p->err, RTA_ERR_PARSE, w->name, start, field,
+                           "a NUL byte in the record (field %ld): not text", field);
+        p->job.state = 0;
+        finish_one(w, p, 1);
+        return;
+    }
     rta__csv c;
     int have;
     rta__csv_init(&c, rec, len, w->name);
@@ -555,6 +594,15 @@ static void run_quoted(worker *w, pending *p, char *rec, size_t len, long start)
  * newline (or end). Returns the field count and sets *next past the newline;
  * -1 when the record holds a quote or a carriage return other than before
  * its newline, or too many fields (the RFC 4180 reader takes it). */
+/* Puts back the commas split_line cut at (before each field but the
+ * first) and returns -1: the record goes to the RFC 4180 reader intact. */
+static int refuse(char **fields, int n)
+{
+    for (int k = 1; k < n; k++)
+        fields[k][-1] = ',';
+    return -1;
+}
+
 static int split_line(char *p, char *end, char **fields, int max, char **next, size_t *len,
                       int *newline)
 {
@@ -565,12 +613,13 @@ static int split_line(char *p, char *end, char **fields, int max, char **next, s
     /* sixteen bytes at a time: the commas before the first newline, quote or
      * carriage return are cut here; the scalar loop below takes it from there */
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
-    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
     while (end - s >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
         unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, comma));
-        unsigned ms = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, quote)), _mm_cmpeq_epi8(x, cr)));
+        unsigned ms = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, quote)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, nul))));
         unsigned stop = ms ? (unsigned)__builtin_ctz(ms) : 16;
         if (stop < 16)
             mc &= (1u << stop) - 1;
@@ -578,7 +627,7 @@ static int split_line(char *p, char *end, char **fields, int max, char **next, s
             int k = __builtin_ctz(mc);
             mc &= mc - 1;
             if (n == max)
-                return -1;
+                return refuse(fields, n);
             s[k] = '\0';
             fields[n++] = s + k + 1;
         }
@@ -591,15 +640,15 @@ static int split_line(char *p, char *end, char **fields, int max, char **next, s
         char ch = *s;
         if (ch == ',') {
             if (n == max)
-                return -1;
+                return refuse(fields, n);
             *s = '\0';
             fields[n++] = s + 1;
         } else if (ch == '\n') {
             break;
-        } else if (ch == '"') {
-            return -1;
+        } else if (ch == '"' || ch == '\0') {
+            return refuse(fields, n);
         } else if (ch == '\r' && !(s + 1 == end || s[1] == '\n')) {
-            return -1;
+            return refuse(fields, n);
         }
     }
     *newline = s < end;
@@ -623,7 +672,7 @@ static void *worker_run(void *arg)
         char *fields[RTA__CSV_MAX_FIELDS];
         {
             /* the common case: one pass splits the fields and finds the newline */
-            char *save = p, *next;
+            char *next;
             size_t len;
             int newline;
             int nf = split_line(p, end, fields, RTA__CSV_MAX_FIELDS, &next, &len, &newline);
@@ -640,10 +689,7 @@ static void *worker_run(void *arg)
                 p = next;
                 continue;
             }
-            /* refused (a quote...): put back the commas it cut at */
-            for (char *s = save; s < end && *s != '\n'; s++)
-                if (*s == '\0')
-                    *s = ',';
+            /* refused (a quote, a NUL...): the record is intact for the reader */
         }
         /* a record with quotes: by the RFC 4180 rules, alone */
         run_group(w, g, n);
@@ -879,6 +925,31 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
     int have;
     if ((st = rta__csv_next(&c, &have, err)) != RTA_OK)
         goto done;
+    /* a column rta does not read is said (a broker's own "description" column
+     * is fine); one a letter or two from a column rta reads ("transhipped")
+     * is an error: its effect would otherwise be silently lost */
+    for (int k = 0; k < c.nfields; k++) {
+        int known = 0, near = -1;
+        for (int i = 0; i < NFIELDS && !known; i++) {
+            known = strcmp(c.fields[k], field_names[i]) == 0;
+            if (!known && near < 0 && edit_distance(c.fields[k], field_names[i]) <= 2)
+                near = i;
+        }
+        if (known)
+            continue;
+        if (near >= 0) {
+            st = rta__error(err, RTA_ERR_PARSE, name, 1, k + 1,
+                            "unknown column \"%.60s\": did you mean \"%s\"?", c.fields[k],
+                            field_names[near]);
+            goto done;
+        }
+        if (b && b->on_error) {
+            rta_error warn;
+            rta__error(&warn, RTA_OK, name, 1, k + 1,
+                       "warning: column \"%.60s\" is not one rta reads: ignored", c.fields[k]);
+            b->on_error(b->ctx, &warn);
+        }
+    }
     for (int i = 0; i < NFIELDS; i++) {
         col[i] = rta__csv_find(&c, field_names[i]);
         if (i < F_REQUIRED && col[i] < 0) {

@@ -90,6 +90,18 @@ for w in want: assert w in got, (w, got)
 printf 'entry_id,date,hts,origin,value,desc\na,2025-08-07,6109.10.00.12,VN,100,12" pipe\nb,2025-08-07,6109.10.00.12,VN,100,10" pipe\nc,2025-08-07,6109.10.00.12,VN,100,"quoted, multi\nline"\nd,2025-08-07,6109.10.00.12,VN,100,x\n' >"$T/q.csv"
 expect_exit 0 "$RTA" duty --batch "$T/q.csv"
 [[ $(grep -c ",36.50," "$T/out") -eq 4 ]] && ok || bad "stray quotes: 4 rows expected: $(cat "$T/out")"
+# a column one letter from "transshipped" is an error naming it (its 40% would be lost);
+# a column rta does not read is said on stderr
+printf 'entry_id,date,hts,origin,value,transhipped\na,2025-08-07,6109100012,VN,1000,true\n' >"$T/c.csv"
+expect_exit 1 "$RTA" duty --batch "$T/c.csv"
+grep -q 'c.csv:1:6: unknown column "transhipped": did you mean "transshipped"' "$T/err" && ok || bad "misspelt column: $(cat "$T/err")"
+grep -q 'column "desc" is not one rta reads' <("$RTA" duty --batch "$T/q.csv" 2>&1 >/dev/null) && ok || bad "ignored column not said"
+# a NUL byte in a field is an error row naming the field, never a shorter value
+printf 'entry_id,date,hts,origin,value\na,2025-08-07,6109100012,VN,1000\0999.00\nb,2025-08-07,6109100012,VN,1000\n' >"$T/z.csv"
+expect_exit 1 "$RTA" duty --batch "$T/z.csv"
+grep -q 'z.csv:2:5: a NUL byte in the record' "$T/err" && ok || bad "NUL byte: $(cat "$T/err")"
+# 6109.10.00.12 on 2025-08-07: 16.5% MFN + 20% (EO 14326) on $1,000 = 365.00, row b intact
+grep -q '^b,365.00,' "$T/out" && ok || bad "row after the NUL row: $(cat "$T/out")"
 # a write error on the output is an error, not a silent exit 0
 if [[ -w /dev/full ]]; then
   "$RTA" duty --batch "$T/q.csv" >/dev/full 2>"$T/err"; [[ $? -eq 1 ]] && ok || bad "write error must exit 1"

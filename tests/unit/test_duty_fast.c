@@ -141,6 +141,8 @@ static void add_cells(text *t, int n)
         const char *mode = strcmp(shape, "air") == 0     ? "air"
                            : strcmp(shape, "other") == 0 ? "other"
                                                          : "";
+        if (k % 97 == 0) /* past 9,223,372,036 cents: the 128-bit products of both paths */
+            cents = 9300000000LL + k;
         if (strcmp(shape, "tiny") == 0)
             cents = 1;
         if (strcmp(shape, "zero") == 0)
