@@ -10,8 +10,8 @@
  * one CSV form defined here so a file a negotiator edits round-trips.
  *
  * CSV contract: header `code,treatment,value[,staging_years,description]`
- * (columns in any order; other columns, e.g. base_rate or offered_rate in an
- * export, are ignored on reading). Lines starting with '#' before the header
+ * (columns in any order; the export's base_rate, offered_rate and base_source
+ * columns are read and ignored; any other column is an error naming it). Lines starting with '#' before the header
  * are comments (provenance: "# source: ..."). Reading is all-or-nothing: the first bad
  * row fails with file, line and field (column) and nothing is returned.
  */

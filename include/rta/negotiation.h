@@ -39,10 +39,12 @@
 #include "rta/date.h"
 #include "rta/error.h"
 #include "rta/lines.h"
+#include "rta/snapshot.h"
 #include "rta/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -217,6 +219,38 @@ void rta_neg_items_free(rta_neg_item *items, size_t n);
 rta_status rta_negotiation_list_lines(rta_store *store, const char *list_ref, const char *viewer,
                                       rta_lines *out, char market[3], char partner[3],
                                       rta_error *err);
+
+/* What rta_negotiation_list_export used (all fields set even on failure, as far as known). */
+typedef struct rta_list_export_info {
+    char market[3];    /* the importing market of the list ("US", "VN") */
+    char partner[3];   /* whose goods get the treatment */
+    rta_day date;      /* the date the US base rates are read on */
+    int date_is_round; /* 1 if date is the list's round date (no date was given) */
+    char revision[32]; /* the HTS revision in force on date ("" for other markets) */
+    size_t lines;      /* rows written */
+    size_t with_base;  /* rows with a base rate */
+} rta_list_export_info;
+
+/* Writes the list `ref` as seen by viewer (the same visibility and version as
+ * rta_negotiation_list_lines) to out as CSV with header
+ *   code,description,base_rate,offered_rate,staging_years,treatment,value,base_source
+ * (docs/negotiation.md, "Export"). The base rate is given only where one rate
+ * is true for the whole scope: US market, an HTS line of 8 or 10 digits in the
+ * revision in force on `date` (its General column text as printed); VN market,
+ * an AHTN 8-digit line of data_dir/vietnam/vn_evfta_base_rates_ahtn2012.csv.
+ * Otherwise base_rate is empty and base_source says why. offered_rate: a new
+ * rate is its value; cap, cut and swiss are computed on an ad valorem base
+ * ("Free" = 0%) in exact percent * 1e6 (cut and swiss rounded half up to the
+ * millionth of a percent); exempt reads "base less the additional measures".
+ * snap: needed for a US-market list (may be NULL otherwise). data_dir: NULL =
+ * the store's recorded data folder. date: 0 = the list's round date, or today
+ * if the round has none. info (may be NULL) receives what was used. The
+ * columns code, treatment, value, staging_years and description read back
+ * with rta_lines_read. */
+rta_status rta_negotiation_list_export(rta_store *store, const rta_snapshot *snap,
+                                       const char *data_dir, const char *ref, const char *viewer,
+                                       rta_day date, FILE *out, rta_list_export_info *info,
+                                       rta_error *err);
 
 #ifdef __cplusplus
 }

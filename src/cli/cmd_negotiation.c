@@ -11,9 +11,12 @@
 #include "rta/negotiation.h"
 #include "rta/store.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char negotiation_help[] =
@@ -43,6 +46,7 @@ static const char list_help[] =
     "usage: rta list add NAME --party P --round N --kind offer|request --file LINES.csv\n"
     "                    [--as P] [--author A]\n"
     "       rta list show REF [--version V] [--as P] [--json | --csv]\n"
+    "       rta list export REF [--as P] [--date D] [--out FILE|-] [--data DIR]\n"
     "       rta list versions REF [--as P] [--json]\n"
     "       rta list exchange REF --as P\n"
     "       rta list withdraw REF --as P\n"
@@ -58,7 +62,14 @@ static const char list_help[] =
     "Line file: CSV with header code,treatment,value[,staging_years,description];\n"
     "treatment rate|cap|cut|swiss|exempt (see docs/negotiation.md).\n"
     "--csv: the exchange form code,treatment,value,staging_years,description\n"
-    "(base and offered rates are not printed: see docs/negotiation.md).\n"
+    "(base and offered rates are not printed: use `export`).\n"
+    "export: the form negotiators exchange, CSV with header\n"
+    "  code,description,base_rate,offered_rate,staging_years,treatment,value,base_source\n"
+    "  base_rate: US market, the HTS General rate of an 8/10-digit line in the revision\n"
+    "  in force on --date (default: the list's round date); VN market, the EVFTA base\n"
+    "  rate of an AHTN 8-digit line. A heading, subheading or range gets no base rate\n"
+    "  (base_source says why). offered_rate is computed on ad valorem bases only.\n"
+    "  --out FILE (default - = stdout); the same visibility rules as `show`.\n"
     "--json (show): {id,ref,negotiation,party,round,kind,status,version,versions,\n"
     "                lines:[{code,code_to,treatment,value,staging_years,description}]}\n"
     "--json (versions): [{version,author,created_at,line_count,source}]\n";
@@ -103,7 +114,7 @@ typedef struct opts {
     const char *pos[4];
     int npos;
     const char *as, *author, *parties, *title, *party, *round, *kind, *file, *version, *number,
-        *date, *place, *level, *topic, *name, *role;
+        *date, *place, *level, *topic, *name, *role, *out, *data;
     int json, csv, help;
 } opts;
 
@@ -121,6 +132,7 @@ static int parse_opts(int argc, char **argv, int first, const char *cmd, opts *o
         {"--date", offsetof(opts, date)},       {"--place", offsetof(opts, place)},
         {"--level", offsetof(opts, level)},     {"--topic", offsetof(opts, topic)},
         {"--name", offsetof(opts, name)},       {"--role", offsetof(opts, role)},
+        {"--out", offsetof(opts, out)},         {"--data", offsetof(opts, data)},
     };
     memset(o, 0, sizeof *o);
     for (int i = first; i < argc; i++) {
@@ -446,6 +458,57 @@ int cmd_round(cli *c, int argc, char **argv)
 
 /* ---- rta list ---- */
 
+static int list_export(const cli *c, rta_store *s, const opts *o)
+{
+    const char *cmd = "list ";
+    rta_error err;
+    rta_day date = 0;
+    if (o->date && rta_date_parse(o->date, &date, &err) != RTA_OK)
+        return cli_usage(cmd, "--date \"%s\": %s", o->date, err.message);
+    char meta[4096];
+    struct stat sb;
+    const char *data = o->data;
+    if (!data)
+        data = rta_store_meta(s, "data_dir", meta, sizeof meta, NULL) == RTA_OK &&
+                       stat(meta, &sb) == 0 && S_ISDIR(sb.st_mode)
+                   ? meta
+                   : RTA_DEFAULT_DATA_DIR;
+    rta_snapshot *snap = NULL;
+    int rc = cli_load(c, &snap);
+    if (rc != EXIT_OK)
+        return rc;
+    int to_file = o->out && strcmp(o->out, "-") != 0;
+    FILE *f = to_file ? fopen(o->out, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "rta: %s: cannot write: %s\n", o->out, strerror(errno));
+        rta_snapshot_free(snap);
+        return EXIT_FAIL;
+    }
+    rta_list_export_info info;
+    rta_status st =
+        rta_negotiation_list_export(s, snap, data, o->pos[1], o->as, date, f, &info, &err);
+    rta_snapshot_free(snap);
+    if (to_file && fclose(f) != 0 && st == RTA_OK) {
+        fprintf(stderr, "rta: %s: write failed: %s\n", o->out, strerror(errno));
+        remove(o->out);
+        return EXIT_FAIL;
+    }
+    if (st != RTA_OK) {
+        if (to_file)
+            remove(o->out);
+        return cli_fail(&err);
+    }
+    if (to_file) {
+        char d[16];
+        rta_date_format(info.date, d, sizeof d);
+        printf("%s: %zu lines (%zu with a base rate), market %s, base rates on %s%s%s%s\n", o->out,
+               info.lines, info.with_base, info.market, d,
+               info.date_is_round ? " (the round's date)" : "", info.revision[0] ? ", HTS " : "",
+               info.revision);
+    }
+    return EXIT_OK;
+}
+
 static int list_show(rta_store *s, const opts *o)
 {
     rta_error err;
@@ -541,6 +604,12 @@ int cmd_list(cli *c, int argc, char **argv)
         if ((rc = open_store(c, 0, &s)) != EXIT_OK)
             return rc;
         rc = list_show(s, &o);
+    } else if (strcmp(sub, "export") == 0) {
+        if (o.npos != 2)
+            return cli_usage(cmd, "usage: rta list export REF [--as P] [--date D] [--out FILE]");
+        if ((rc = open_store(c, 0, &s)) != EXIT_OK)
+            return rc;
+        rc = list_export(c, s, &o);
     } else if (strcmp(sub, "versions") == 0) {
         if (o.npos != 2)
             return cli_usage(cmd, "usage: rta list versions REF [--json]");

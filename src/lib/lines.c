@@ -313,6 +313,25 @@ rta_status rta_lines_parse(const char *name, const char *text, size_t len, rta_l
             }
         }
     }
+    /* every other column must be one of the export's (`rta list export`): a
+     * misspelt "staging" would otherwise be dropped and the cut applied at once */
+    static const char *const export_only[] = {"base_rate", "offered_rate", "base_source"};
+    for (int i = 0; i < c.nfields; i++) {
+        const char *h = trim(c.fields[i]);
+        int known = 0;
+        for (int k = 0; k < F_COUNT && !known; k++)
+            known = strcmp(h, field_names[k]) == 0;
+        for (size_t k = 0; k < sizeof export_only / sizeof export_only[0] && !known; k++)
+            known = strcmp(h, export_only[k]) == 0;
+        if (!known) {
+            st = rta__error(err, RTA_ERR_PARSE, name, c.record_line, i + 1,
+                            "unknown column \"%.60s\" (columns: code,treatment,value,"
+                            "staging_years,description; an export's base_rate,offered_rate,"
+                            "base_source are read and ignored)",
+                            h);
+            goto fail;
+        }
+    }
     for (int k = 0; k <= F_VALUE; k++)
         if (col[k] < 0) {
             st = rta__error(err, RTA_ERR_PARSE, name, c.record_line, 0,

@@ -371,8 +371,14 @@ rta_status rta_ruleset_read_ukvfta(const char *path, rta_ruleset **out, rta_erro
             if (reason == NULL && tags_disagree(sets[i].rules[k].classes, node))
                 rs->tag_mismatches++;
             st = rta__ruleset_source(rs, reason, err);
-            if (na < 32)
-                alts[na++] = node;
+            if (st == RTA_OK && na >= 32) { /* never a silently shorter rule */
+                st = rta__error(err, RTA_ERR_RANGE, path, 0, 0,
+                                "rule set %zu (%s) has more than 32 rules", i,
+                                sets[i].heading ? sets[i].heading : "?");
+                free(clean);
+                break;
+            }
+            alts[na++] = node;
             if (rta__buf_printf(&t, "%s%s", k > 0 ? "\nor: " : "", clean) != 0)
                 st = rta__error(err, RTA_ERR_NOMEM, path, 0, 0, "out of memory");
             free(clean);
@@ -396,13 +402,22 @@ rta_status rta_ruleset_read_ukvfta(const char *path, rta_ruleset **out, rta_erro
     for (size_t i = 0; i < n && st == RTA_OK; i++) {
         if (done[i])
             continue;
-        size_t grp[16];
+        size_t grp[16]; /* the arrays below hold as many */
         size_t ng = 0;
-        for (size_t k = i; k < n && ng < 16; k++)
+        for (size_t k = i; k < n && st == RTA_OK; k++)
             if (!done[k] && sets[k].lo == sets[i].lo && sets[k].hi == sets[i].hi) {
+                if (ng == sizeof grp / sizeof grp[0]) { /* never a second rule for the scope */
+                    st = rta__error(err, RTA_ERR_RANGE, path, 0, 0,
+                                    "more than %zu rule sets share the scope of set %zu (%s)",
+                                    sizeof grp / sizeof grp[0], i,
+                                    sets[i].heading ? sets[i].heading : "?");
+                    break;
+                }
                 grp[ng++] = k;
                 done[k] = 1;
             }
+        if (st != RTA_OK)
+            break;
         rta_node *root = NULL;
         int has_other = 0, differ = 0;
         for (size_t g = 0; g < ng; g++) {

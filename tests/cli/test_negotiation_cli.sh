@@ -107,6 +107,49 @@ py 'import json,sys; d=json.load(sys.stdin); assert [(i["code"],i["last_round"])
 expect_exit 1 "$RTA" outstanding vn-us --party CN
 expect_exit 1 "$RTA" outstanding nope
 
+# list export (docs/negotiation.md, Export): base and offered rates.
+# Expected base: HTS 6109.10.00 "Of cotton", General column "16.5%" (HTS
+# 2025_rev_18, in force 2025-08-07; the statistical suffixes .04 and .12 carry
+# it). Offered: cap 10 -> min(16.5, 10) = 10%; cut 50 -> 16.5 * (1 - 50/100) =
+# 8.25%; swiss 16 -> 16 * 16.5 / (16 + 16.5) = 264 / 32.5 = 8.1230769...% ->
+# 8.123077% (half up at 6 decimals). A subheading or a range has no single base.
+printf 'code,treatment,value,staging_years,description\n6109100012,cap,10,0,Men'"'"'s T-shirts\n610910,rate,0,0,T-shirts of cotton\n6109100004,cut,50,5,"T-shirts, all white"\n61091000,swiss,16,0,\n0901.11,exempt,,0,Coffee\n6101-6117,cut,20,0,Knitted apparel\n' >"$T/usx.csv"
+expect_exit 0 "$RTA" list add vn-us --party US --round 2 --kind offer --file "$T/usx.csv" --author bob
+expect_exit 0 "$RTA" list export --help
+grep -q "base_source" "$T/out" && ok || bad "export in --help"
+expect_exit 0 "$RTA" list export vn-us/US/2/offer --as US --date 2025-08-07
+head -1 "$T/out" | grep -qx "code,description,base_rate,offered_rate,staging_years,treatment,value,base_source" && ok || bad "export header: $(head -1 "$T/out")"
+py 'import csv,sys; r={x["code"]:x for x in csv.DictReader(sys.stdin)}
+a=r["6109100012"]; assert (a["base_rate"],a["offered_rate"],a["base_source"])==("16.5%","10%","HTS 2025_rev_18 General"), a
+b=r["610910"]; assert (b["base_rate"],b["offered_rate"],b["base_source"])==("","0%","scope covers several lines"), b
+c=r["6109100004"]; assert (c["base_rate"],c["offered_rate"],c["staging_years"],c["description"])==("16.5%","8.25%","5","T-shirts, all white"), c
+d=r["61091000"]; assert (d["base_rate"],d["offered_rate"])==("16.5%","8.123077%"), d
+e=r["090111"]; assert (e["base_rate"],e["offered_rate"])==("","base less the additional measures"), e
+f=r["6101-6117"]; assert (f["base_rate"],f["offered_rate"],f["base_source"])==("","","scope covers several lines"), f' "list export US market"
+# the draft is US's: VN may not export it, nor may anyone without --as
+expect_exit 1 "$RTA" list export vn-us/US/2/offer --as VN --date 2025-08-07
+grep -q "visible only to its own delegation" "$T/err" && ok || bad "export of the other side's draft: $(cat "$T/err")"
+expect_exit 1 "$RTA" list export vn-us/US/2/offer
+expect_exit 2 "$RTA" list export vn-us/US/2/offer --as US --date 2025-13-01
+# default date: the round's (round 2, 2025-06-10); --out writes the file and names the date
+expect_exit 0 "$RTA" list export vn-us/US/2/offer --as US --out "$T/usx_out.csv"
+grep -q "base rates on 2025-06-10 (the round's date)" "$T/out" && ok || bad "export date: $(cat "$T/out")"
+# the export reads back as a line file (extra columns ignored): a new version with the same 6 lines
+expect_exit 0 "$RTA" list add vn-us --party US --round 2 --kind offer --file "$T/usx_out.csv" --author bob
+expect_exit 0 "$RTA" list versions vn-us/US/2/offer --as US --json
+py 'import json,sys; d=json.load(sys.stdin); assert [(v["version"],v["line_count"]) for v in d]==[(1,6),(2,6)], d' "export round-trips through list add"
+# VN market: data/vietnam/vn_evfta_base_rates_ahtn2012.csv rows
+#   09011110,090111,15.0,B5,,Coffee; not roasted or decaffeinated
+#   87032122,870321,,CKD,CKD,"Vehicles; with only spark-ignition ..."
+# so 09011110 cut 50 -> base 15%, offered 15 * 0.5 = 7.5%; 87032122 has no base rate.
+printf 'code,treatment,value\n09011110,cut,50\n87032122,cap,5\n0901,rate,0\n' >"$T/vnx.csv"
+expect_exit 0 "$RTA" list add vn-us --party VN --round 2 --kind offer --file "$T/vnx.csv" --author an
+expect_exit 0 "$RTA" list export vn-us/VN/2/offer --as VN --data "$DATA"
+py 'import csv,sys; r={x["code"]:x for x in csv.DictReader(sys.stdin)}
+a=r["09011110"]; assert (a["base_rate"],a["offered_rate"],a["base_source"])==("15%","7.5%","EVFTA Annex 2-A base rate (AHTN 2012, 2012-era MFN)"), a
+b=r["87032122"]; assert (b["base_rate"],b["offered_rate"])==("",""), b; assert "no base rate" in b["base_source"], b
+c=r["0901"]; assert (c["base_rate"],c["base_source"])==("","scope covers several lines"), c' "list export VN market"
+
 # user data survive a re-import of the bundled data
 expect_exit 0 "$RTA" import --db "$T/neg.db" --data "$DATA" --quiet
 expect_exit 0 "$RTA" list versions vn-us/VN/1/offer --as VN --json

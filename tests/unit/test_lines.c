@@ -127,6 +127,13 @@ static void test_bad_headers(void **state)
     assert_non_null(strstr(err.message, "twice"));
     assert_int_equal(parse("code,treatment,value\n\"5201,rate,0\n", &l, &err), RTA_ERR_PARSE);
     assert_null(l.items);
+    /* a misspelt staging column is an error at its place, not a cut applied at once */
+    assert_int_equal(parse("code,treatment,value,staging\n5201,cut,50,5\n", &l, &err),
+                     RTA_ERR_PARSE);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 4);
+    assert_non_null(strstr(err.message, "unknown column \"staging\""));
+    assert_null(l.items);
 }
 
 static void test_write_round_trips(void **state)
