@@ -11,9 +11,9 @@
  *
  * CSV contract: header `code,treatment,value[,staging_years,description]`
  * (columns in any order; the export's base_rate, offered_rate and base_source
- * columns are read and ignored; any other column is an error naming it). Lines starting with '#' before the header
- * are comments (provenance: "# source: ..."). Reading is all-or-nothing: the first bad
- * row fails with file, line and field (column) and nothing is returned.
+ * columns are read and ignored; any other column is an error naming it). Lines starting with '#'
+ * before the header are comments (provenance: "# source: ..."). Reading is all-or-nothing: the
+ * first bad row fails with file, line and field (column) and nothing is returned.
  */
 #ifndef RTA_LINES_H
 #define RTA_LINES_H
