@@ -67,6 +67,8 @@ step "The US offer: the 20% stays, Annex II farm lines (ch. 08-09, from 2025-11-
   "rta --db /tmp/rta-demo-neg.db list add vn-us --party US --round 1 --kind offer --file examples/us_offer_round1.csv --author demo && rta --db /tmp/rta-demo-neg.db list show vn-us/US/1/offer --as US | head -5"
 step "Both lists exchanged; Viet Nam's is now readable by the US, in the exchange CSV form" \
   "rta --db /tmp/rta-demo-neg.db list exchange vn-us/VN/1/offer --as VN && rta --db /tmp/rta-demo-neg.db list exchange vn-us/US/1/offer --as US && rta --db /tmp/rta-demo-neg.db list show vn-us/VN/1/offer --as US --csv | head -4"
+step "The US offer as negotiators exchange it: base rate (HTS General on the date) and offered rate" \
+  "rta --db /tmp/rta-demo-neg.db list export vn-us/US/1/offer --as VN --date 2025-10-01 | head -4"
 step "Round 2 (ministerial): arabica coffee and cotton agreed; what is still open" \
   "rta --db /tmp/rta-demo-neg.db list status vn-us/US/1/offer 0901110025 agreed --round 2 --as VN --author demo && rta --db /tmp/rta-demo-neg.db list status vn-us/VN/1/offer 52 agreed --round 2 --as US --author demo && rta --db /tmp/rta-demo-neg.db outstanding vn-us --as VN | head -6 && rta --db /tmp/rta-demo-neg.db negotiation show vn-us --as US"
 # Origin verdicts (issue 5): a blouse made up in Viet Nam from Chinese fabric.
