@@ -287,6 +287,26 @@ rta_status rta_market_finish(rta_market *m, double eta_default, rta_error *err)
         te[j] = m->t0_exempt[i];
         line[j] = m->line[i];
     }
+    /* A code under another code of the same partner (6109 and 61091010 from
+     * US) counts the same imports twice: an error naming both lines. In code
+     * order, every code between a prefix and a code under it also starts
+     * with the prefix, so the first such pair shows as a partner's code
+     * starting with that partner's previous code. */
+    long last[RTA__SIM_MAX_PARTNERS];
+    for (int q = 0; q < RTA__SIM_MAX_PARTNERS; q++)
+        last[q] = -1;
+    for (long j = 0; j < n; j++) {
+        long prev = last[partner[j]];
+        if (prev >= 0 && strncmp(code[j], code[prev], strlen(code[prev])) == 0) {
+            long a = line[prev] > line[j] ? line[prev] : line[j];
+            res = rta__error(err, RTA_ERR_INVALID, m->input[0] ? m->input : "<market>", a, 0,
+                             "%s from %s (line %ld) is under %s (line %ld): the same imports "
+                             "would be counted twice; give either the code or the codes under it",
+                             code[j], m->partners[partner[j]], line[j], code[prev], line[prev]);
+            goto done;
+        }
+        last[partner[j]] = j;
+    }
     free(m->code), m->code = code, code = NULL;
     free(m->partner), m->partner = partner, partner = NULL;
     free(m->m0), m->m0 = m0, m0 = NULL;

@@ -46,6 +46,18 @@ static int parse_double(const char *s, double *out)
     return 0;
 }
 
+/* 1 if the header field f is name, surrounding spaces aside (as
+ * rta__csv_find matches). */
+static int same_name(const char *f, const char *name)
+{
+    while (*f == ' ')
+        f++;
+    size_t n = strlen(f);
+    while (n > 0 && f[n - 1] == ' ')
+        n--;
+    return strlen(name) == n && strncmp(f, name, n) == 0;
+}
+
 static void join(char *buf, size_t size, const char *dir, const char *rel)
 {
     snprintf(buf, size, "%s/%s", dir, rel);
@@ -909,6 +921,23 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
         if (c.nfields >= 1 && c.fields[0][0] == '#')
             continue; /* a comment (provenance) */
         if (!header) {
+            /* an rta-defined format: a column rta does not know (a typo of
+             * "value", a second "code") is an error, not silently ignored */
+            static const char *const known[] = {"code", "partner", "value", "year", "note"};
+            for (int i = 0; i < c.nfields; i++) {
+                int k = 0, twice = 0;
+                while (k < 5 && !same_name(c.fields[i], known[k]))
+                    k++;
+                for (int j = 0; j < i && k < 5; j++)
+                    twice |= same_name(c.fields[j], known[k]);
+                if (k == 5 || twice) {
+                    st = rta__error(err, RTA_ERR_PARSE, in, ln, (long)i + 1,
+                                    "%s column \"%s\" (the header is code,partner,value,year"
+                                    "[,note])",
+                                    twice ? "repeated" : "unknown", c.fields[i]);
+                    goto done;
+                }
+            }
             ic = rta__csv_find(&c, "code");
             ip = rta__csv_find(&c, "partner");
             iv = rta__csv_find(&c, "value");

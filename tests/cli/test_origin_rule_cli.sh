@@ -8,10 +8,13 @@
 #   the product may be used, provided that their total value does not exceed
 #   20% ..." or "... does not exceed 50% of the ex-works price ..." ->
 #   "28: CTH allow 20% or MaxNOM <= 50%";
-# - the MANIFEST counts 607 UK rules and 2,561 CPTPP rules; the issue asks
-#   for 95% and 90% compiled.
+# - coverage: the number of source rules is counted here from the files (the
+#   "rules" entries of every rule set: 607 in vietnam.json for the UK-Viet Nam
+#   FTA, 2,561 in cptpp.json); the 95% and 90% compiled shares are the
+#   issue's coverage targets, not figures of the data.
 # usage: test_origin_rule_cli.sh RTA_BIN DB DATA_DIR
 source "$(dirname "$0")/lib.sh" "$@"
+DATA=$3
 
 expect_exit 0 "$RTA" origin --help
 grep -q "origin coverage NAME" "$T/out" && ok || bad "origin --help lists coverage"
@@ -65,7 +68,13 @@ for s in ukvfta cptpp; do
   py "
 import json,sys
 d=json.load(sys.stdin)
-want={'ukvfta':(607,95),'cptpp':(2561,90)}['$s']
+# source rules: every entry of every rule set's \"rules\" in the bundled file
+# (ukvfta: vietnam.json, 607; cptpp: cptpp.json, 2,561); the second figure is
+# the issue's coverage target in percent (95 for ukvfta, 90 for cptpp)
+f={'ukvfta':'vietnam.json','cptpp':'cptpp.json'}['$s']
+sets=json.load(open('$DATA/rules_of_origin/'+f))['rule_sets']
+want=(sum(len(x['rules']) for x in sets), {'ukvfta':95,'cptpp':90}['$s'])
+assert want[0]=={'ukvfta':607,'cptpp':2561}['$s'], want
 assert d['name']=='$s' and d['source_rules']==want[0], d
 assert d['source_compiled']*100 >= d['source_rules']*want[1], d
 assert sum(r['count'] for r in d['reasons'])==d['source_rules']-d['source_compiled'], d

@@ -53,10 +53,24 @@ assert abs(p["CN"]["diversion_usd"]+176471)<=1 and p["US"]["base_usd"]==1000000
 assert "2012" in m["tariffs"] and "NOT today" in m["tariffs"]
 assert "proxy" in m["elasticities"]["note"]
 assert any("Hauk" in s["source"] for s in m["sources"])
+# the balance before comes from the Census partner table (Vietnam row: US
+# exports 13,098.2, imports 136,561.2 $ million); the VN market adds the rise
+# of its imports from the US (TC + TD = 238,436.67 + 176,470.59, above) to US
+# exports. The reciprocal rate: (136,561.2 - 13,098.2) / 136,561.2 = 90.41%
+# of the deficit over imports; applied = max(10, ceil(90.41 / 2)) = 46, the
+# rate of EO 14257 Annex I for Viet Nam.
+import csv,math
+row=[r for r in csv.DictReader(open("'"$DATA"'/reciprocal/census_goods_trade_by_partner_2024.csv")) if r["partner"]=="Vietnam"][0]
+ex=round(float(row["us_exports_musd"])*1e6); im=round(float(row["us_imports_customs_musd"])*1e6)
+assert (ex,im)==(13098200000,136561200000), (ex,im)
+pct=round(100*(im-ex)/im,2); applied=max(10,math.ceil(pct/2))
+assert (pct,applied)==(90.41,46), (pct,applied)
 b=d["balance"]
-assert b["partner"]=="VN" and b["exports_before_usd"]==13098200000
-assert abs(b["exports_after_usd"]-(13098200000+414907))<=1
-assert b["applied_pct_before"]==46 if "applied_pct_before" in b else b["reciprocal"]["applied_pct_before"]==46
+assert b["partner"]=="VN" and b["exports_before_usd"]==ex, b
+assert abs(b["exports_after_usd"]-(ex+238436.67+176470.59))<=1
+rec=b if "applied_pct_before" in b else b["reciprocal"]
+assert rec["applied_pct_before"]==applied, rec
+assert rec["computed_pct_before"]==pct, rec
 ' "VN market JSON"
 
 # the exact CES form on the same file: TC = 1e6 * ((1/1.2)^-1.43062 - 1) = 298,093
@@ -75,6 +89,22 @@ grep -q "imp2.csv:2:3" "$T/err" && ok || bad "NaN value names file:line:col: $(c
 printf 'code,partner,value,year\n99999999,US,5,2024\n' >"$T/imp3.csv"
 expect_exit 1 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp3.csv" --data "$DATA"
 grep -q "imp3.csv:2:1" "$T/err" && ok || bad "unknown AHTN code names file:line: $(cat "$T/err")"
+# review fix: a heading and a line under it from the same partner count the
+# same imports twice (61091010 US at line 2, 6109 US at line 4): refused,
+# naming both lines; the heading from another partner (CN, line 3) is fine
+printf 'code,partner,value,year\n61091010,US,1000000,2024\n6109,CN,3000000,2024\n6109,US,5000,2024\n' >"$T/imp4.csv"
+expect_exit 1 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp4.csv" --data "$DATA"
+grep -q "imp4.csv:4: 61091010 from US (line 2) is under 6109 (line 4)" "$T/err" && ok || bad "overlapping codes name both lines: $(cat "$T/err")"
+printf 'code,partner,value,year\n61091010,US,1000000,2024\n6109,CN,3000000,2024\n' >"$T/imp5.csv"
+expect_exit 0 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp5.csv" --data "$DATA"
+# review fix: the header is rta's own format; an unknown or repeated column is
+# an error at line 1, its column (a typo "valu" in column 3; "code" twice)
+printf 'code,partner,valu,year\n61091010,US,1000000,2024\n' >"$T/imp6.csv"
+expect_exit 1 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp6.csv" --data "$DATA"
+grep -q "imp6.csv:1:3" "$T/err" && ok || bad "unknown column names file:1:col: $(cat "$T/err")"
+printf 'code,partner,value,year,note,code\n61091010,US,1000000,2024,x,6109\n' >"$T/imp7.csv"
+expect_exit 1 "$RTA" evaluate "$T/l.csv" --market VN --imports "$T/imp7.csv" --data "$DATA"
+grep -q "imp7.csv:1:6" "$T/err" && ok || bad "repeated column names file:1:col: $(cat "$T/err")"
 
 # the US market: one HS10 of Viet Nam from 36.5% (16.5% MFN + 20% IEEPA on
 # 2025-10-01) to 16.5%; the others keep theirs, so r = 1.165/1.365 - 1.
@@ -99,7 +129,12 @@ td=vn*other*x/(vn+other+vn*x)
 assert abs(m["trade_creation_usd"]-tc)<=2, (m["trade_creation_usd"],tc)
 assert abs(m["trade_diversion_usd"]-td)<=2, (m["trade_diversion_usd"],td)
 assert abs(m["diversion_net_usd"])<=1
-assert d["balance"]["reciprocal"]["computed_pct_before"]==90.41
+# the Census partner table, Vietnam row: (imports - exports) / imports =
+# (136,561.2 - 13,098.2) / 136,561.2 = 90.41% (the US market does not move it)
+row=[r for r in csv.DictReader(open("'"$DATA"'/reciprocal/census_goods_trade_by_partner_2024.csv")) if r["partner"]=="Vietnam"][0]
+ex=float(row["us_exports_musd"]); im=float(row["us_imports_customs_musd"])
+assert round(100*(im-ex)/im,2)==90.41
+assert d["balance"]["reciprocal"]["computed_pct_before"]==round(100*(im-ex)/im,2)
 assert d["balance"]["imports_after_usd"]>d["balance"]["imports_before_usd"]
 assert any("Census" in s["source"] for s in m["sources"])
 ' "US market JSON against the Census files"
@@ -117,11 +152,25 @@ assert o["trade_creation_usd"]["b"]>o["trade_creation_usd"]["a"]
 
 # package: a goal the hand-made VN file can reach, and one it cannot
 expect_exit 0 "$RTA" package --goal exports:100000 --imports "$T/imp.csv" --data "$DATA" --json
+# One candidate, 61091010 from US (20% to 0), its figures from the VN case
+# above: benefit = TC + TD = 238,436.67 + 176,470.59 = 414,907.26 (US's rise),
+# cost = the product's revenue loss 235,294.12. It covers 100,000 alone:
+# chosen {61091010}; LP bound = 235,294.12 * 100,000 / 414,907.26 = 56,710.1;
+# gap = cost / bound - 1 = 414,907.26 / 100,000 - 1 = 3.149073.
 py '
 import json,sys
 d=json.load(sys.stdin)
-assert d["reached"] and d["lines"][0]["code"]=="61091010"
-assert d["cost_usd"]>=d["lp_bound_usd"]-1
+eta=-1.43062; tc=eta*1e6*(0-0.2)/1.2; x=0.25
+td=1e6*3e6*x/(4e6+1e6*x)
+benefit=tc+td; cost=-(0.2*(3e6-td)-0.2*4e6)
+assert abs(benefit-414907.26)<0.01 and abs(cost-235294.12)<0.01, (benefit,cost)
+bound=cost*100000/benefit; gap=cost/bound-1
+assert d["reached"] and d["candidates"]==1 and len(d["lines"])==1, d
+l=d["lines"][0]
+assert l["code"]=="61091010" and abs(l["benefit_usd"]-benefit)<=1 and abs(l["cost_usd"]-cost)<=1, l
+assert abs(d["benefit_usd"]-benefit)<=1 and abs(d["cost_usd"]-cost)<=1, d
+assert abs(d["lp_bound_usd"]-bound)<=1, (d["lp_bound_usd"],bound)
+assert abs(d["gap"]-gap)<=1e-6*gap, (d["gap"],gap)
 ' "package"
 expect_exit 1 "$RTA" package --goal exports:999999999 --imports "$T/imp.csv" --data "$DATA"
 printf 'code,treatment,value\n61,exempt,0\n' >"$T/sens.csv"

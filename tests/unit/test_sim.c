@@ -405,9 +405,31 @@ static void fta_programs_errors(void **state)
     rmdir(dir);
 }
 
-/* Package search on three independent products (VN cells; one other exporter
- * each so diversion is real), goal = benefit of the two best ratios; the
- * greedy answer must reach it, its cost must be >= the LP bound. */
+/* Package search on three independent products (VN market; offered rate 0;
+ * eta -1.5 for every product, the default of rta_market_finish; sigma 1.5,
+ * the default of rta_sim_defaults). Per candidate, from the formulas of
+ * docs/sim.md ("The model", "Comparison and package search"):
+ *
+ * 440710: US 100 and CN 100 at 10%; US's 10% goes to 0.
+ *   TC_US = eta M (t1-t0)/(1+t0) = -1.5 * 100 * (-0.1) / 1.1 = 15/1.1 = 13.636364
+ *   r = (1/1.1)/1 - 1 = -1/11; sigma (-r) = 1.5/11
+ *   TD_US = 100 * 100 * (1.5/11) / (200 + 100 * 1.5/11) = 15000/2350 = 6.382979
+ *   benefit = TC_US + TD_US = 20.019342 (M1_US - M0_US)
+ *   revenue: 0 * M1_US + 0.1 * (100 - 6.382979) - 0.1 * 200 = -10.638298
+ *   cost = 10.638298; cost per $ of benefit 0.531401
+ * 520100: US 500 at 5%, the only exporter (no diversion).
+ *   TC = -1.5 * 500 * (-0.05) / 1.05 = 35.714286 = benefit
+ *   revenue: 0 - 0.05 * 500 = -25: cost 25; per $ 0.7
+ * 847130: US at 0%, nothing to offer: not a candidate.
+ * Order by ratio: 440710, then 520100.
+ * Goal 10: 440710 alone covers it: chosen {440710}, cost 10.638298, benefit
+ *   20.019342; the repair finds no cheaper product covering 10 (520100 costs
+ *   25). LP bound: 10.638298 * 10 / 20.019342 = 5.314010; gap = cost/bound - 1
+ *   = 20.019342/10 - 1 = 1.001934.
+ * Goal 40: 440710 (20.019342) then 520100 (total 55.733628 >= 40); cost
+ *   10.638298 + 25 = 35.638298. LP bound: 10.638298 + 25 * (40 - 20.019342) /
+ *   35.714286 = 10.638298 + 0.7 * 19.980658 = 24.624758; gap 0.447255. */
+#define REL(a, b) assert_true(fabs((a) - (b)) <= 1e-6 * fabs(b))
 static void package(void **state)
 {
     (void)state;
@@ -429,15 +451,84 @@ static void package(void **state)
     /* 847130 is already free: not a candidate */
     assert_int_equal(pk->ncand, 2);
     assert_true(pk->reached);
-    assert_true(pk->benefit_usd >= 10);
-    assert_true(pk->cost_usd + 1e-9 >= pk->lp_bound_usd);
-    assert_true(pk->gap >= 0);
+    assert_int_equal(pk->nchosen, 1);
+    assert_string_equal(pk->chosen[0].code, "440710");
+    REL(pk->chosen[0].benefit_usd, 15 / 1.1 + 15000.0 / 2350);
+    REL(pk->chosen[0].cost_usd, 10 + 1500.0 / 2350);
+    REL(pk->benefit_usd, 20.019342359767894);
+    REL(pk->cost_usd, 10.638297872340425);
+    REL(pk->lp_bound_usd, 5.314009661835748);
+    REL(pk->gap, 1.001934235976789);
+    REL(pk->max_benefit_usd, 20.019342359767894 + 35.714285714285715);
+    rta_package_free(pk);
+    /* goal 40: both, in ratio order */
+    o.goal_usd = 40;
+    assert_int_equal(rta_package_search(m, &p, &o, &pk, &err), RTA_OK);
+    assert_true(pk->reached);
+    assert_int_equal(pk->nchosen, 2);
+    assert_string_equal(pk->chosen[0].code, "440710");
+    assert_string_equal(pk->chosen[1].code, "520100");
+    REL(pk->chosen[1].benefit_usd, 37.5 / 1.05);
+    REL(pk->chosen[1].cost_usd, 25.0);
+    REL(pk->benefit_usd, 55.73362807405361);
+    REL(pk->cost_usd, 35.638297872340424);
+    REL(pk->lp_bound_usd, 24.624758220502898);
+    REL(pk->gap, 0.4472547325426126);
+    rta_package_free(pk);
+    /* a ceiling of 30 lets 440710 in (10.64) but not 520100 as well (35.64):
+     * benefit 20.02 < 40, not reached */
+    o.max_revenue_loss_usd = 30;
+    assert_int_equal(rta_package_search(m, &p, &o, &pk, &err), RTA_OK);
+    assert_false(pk->reached);
+    assert_int_equal(pk->nchosen, 1);
+    REL(pk->cost_usd, 10.638297872340425);
     rta_package_free(pk);
     /* a ceiling below any single cost: not reached */
+    o.goal_usd = 10;
     o.max_revenue_loss_usd = 0.001;
     assert_int_equal(rta_package_search(m, &p, &o, &pk, &err), RTA_OK);
     assert_false(pk->reached);
+    assert_int_equal(pk->nchosen, 0);
     rta_package_free(pk);
+    rta_market_free(m);
+}
+
+/* Review fix: a code under another code of the same partner (a heading and a
+ * line under it) counts the same imports twice; finish refuses it, naming
+ * both lines. The same codes from different partners are fine. */
+static void overlapping_codes(void **state)
+{
+    (void)state;
+    rta_market *m = NULL;
+    rta_error err;
+    assert_int_equal(rta_market_new("VN", &m, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61091010", "US", 100, 0.2, 0.2, "t", 2, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "6109", "CN", 300, 0.2, 0.2, "t", 3, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "610910", "JP", 50, 0.2, 0.2, "t", 4, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61091090", "CN", 10, 0.2, 0.2, "t", 5, NULL), RTA_OK);
+    assert_int_equal(rta_market_finish(m, -1.5, &err), RTA_ERR_INVALID);
+    assert_int_equal(err.line, 5);
+    assert_non_null(strstr(err.message, "61091090 from CN (line 5) is under 6109 (line 3)"));
+    rta_market_free(m);
+    /* the line first, the heading after it; other partners in between */
+    assert_int_equal(rta_market_new("VN", &m, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61091010", "US", 100, 0.2, 0.2, "t", 2, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "6109", "CN", 300, 0.2, 0.2, "t", 3, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61092000", "CN", 10, 0.2, 0.2, "t", 4, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "610910", "US", 50, 0.2, 0.2, "t", 6, NULL), RTA_OK);
+    assert_int_equal(rta_market_finish(m, -1.5, &err), RTA_ERR_INVALID);
+    /* in code order 6109 CN, 610910 US, 61091010 US, 61092000 CN: the US pair
+     * is met first; the error is at the later line of the two */
+    assert_int_equal(err.line, 6);
+    assert_non_null(strstr(err.message, "61091010 from US (line 2) is under 610910 (line 6)"));
+    rta_market_free(m);
+    /* no overlap within a partner: accepted */
+    assert_int_equal(rta_market_new("VN", &m, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61091010", "US", 100, 0.2, 0.2, "t", 2, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "6109", "CN", 300, 0.2, 0.2, "t", 3, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "61091090", "US", 10, 0.2, 0.2, "t", 4, NULL), RTA_OK);
+    assert_int_equal(rta_market_add(m, "6110", "US", 10, 0.2, 0.2, "t", 5, NULL), RTA_OK);
+    assert_int_equal(rta_market_finish(m, -1.5, &err), RTA_OK);
     rta_market_free(m);
 }
 
@@ -455,6 +546,7 @@ int main(void)
         cmocka_unit_test(eta_override_checked),
         cmocka_unit_test(fta_programs_errors),
         cmocka_unit_test(package),
+        cmocka_unit_test(overlapping_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
