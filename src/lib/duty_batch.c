@@ -216,28 +216,31 @@ static char *put_cents(char *p, int64_t cents)
     uint64_t v = (uint64_t)cents;
     unsigned cc = (unsigned)(v % 100);
     v /= 100;
-    /* digits of the dollars (compares, not divisions), written from the end */
-    static const uint64_t p10[] = {10ULL,
-                                   100ULL,
-                                   1000ULL,
-                                   10000ULL,
-                                   100000ULL,
-                                   1000000ULL,
-                                   10000000ULL,
-                                   100000000ULL,
-                                   1000000000ULL,
-                                   10000000000ULL,
-                                   100000000000ULL,
-                                   1000000000000ULL,
-                                   10000000000000ULL,
-                                   100000000000000ULL,
-                                   1000000000000000ULL,
-                                   10000000000000000ULL,
-                                   100000000000000000ULL,
-                                   1000000000000000000ULL};
-    int ndig = 1;
-    while (ndig <= 18 && v >= p10[ndig - 1])
-        ndig++;
+    /* digits of the dollars from the bit length (no loop), written from the end */
+    static const uint64_t p10[20] = {1ULL,
+                                     10ULL,
+                                     100ULL,
+                                     1000ULL,
+                                     10000ULL,
+                                     100000ULL,
+                                     1000000ULL,
+                                     10000000ULL,
+                                     100000000ULL,
+                                     1000000000ULL,
+                                     10000000000ULL,
+                                     100000000000ULL,
+                                     1000000000000ULL,
+                                     10000000000000ULL,
+                                     100000000000000ULL,
+                                     1000000000000000ULL,
+                                     10000000000000000ULL,
+                                     100000000000000000ULL,
+                                     1000000000000000000ULL,
+                                     10000000000000000000ULL};
+    int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12; /* about log10(2) x bits */
+    int ndig = t + (v >= p10[t]);
+    if (ndig == 0)
+        ndig = 1;
     char *q = p + ndig + 3, *e = q;
     q -= 2;
     q[0] = pairs[2 * cc];
