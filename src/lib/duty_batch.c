@@ -268,6 +268,7 @@ static const char *const field_names[] = {
     "entry_id", "date",   "hts",        "origin",  "value",        "qty1", "qty2",       "steel",
     "aluminum", "copper", "us_content", "program", "transshipped", "mode", "export_date"};
 #define NFIELDS ((int)(sizeof field_names / sizeof field_names[0]))
+_Static_assert(sizeof field_names / sizeof field_names[0] <= 16, "worker.present holds them all");
 
 typedef struct pending pending;
 typedef struct pipeline pipeline;
@@ -279,6 +280,9 @@ typedef struct worker {
     const char *name;
     const int *col;
     int ncols;
+    int present[16]; /* the entry fields the header has (not entry_id), in field order */
+    int npresent;
+    rta_entry blank; /* rta_entry_init's result */
     rta__duty_cache *cache;
     rta__duty_fast *fast;
     rta_duty_result *r;
@@ -403,16 +407,15 @@ static void parse_fields(worker *w, char **fields, int nfields, long start, pend
     p->start = start;
     p->id = "";
     p->rs = RTA_OK;
-    rta_entry_init(&p->e);
+    p->e = w->blank; /* rta_entry_init's result, copied (a memset per entry is slower) */
     if (nfields != w->ncols) {
         p->rs = rta__error(p->err, RTA_ERR_PARSE, w->name, start, 0, "row has %d fields, header %d",
                            nfields, w->ncols);
         return;
     }
     p->id = fields[w->col[F_ID]];
-    for (int i = 1; i < NFIELDS; i++) {
-        if (w->col[i] < 0)
-            continue;
+    for (int k = 0; k < w->npresent; k++) {
+        int i = w->present[k];
         p->rs = set_field(&p->e, i, fields[w->col[i]], p->err);
         if (p->rs != RTA_OK) {
             p->err->column = w->col[i] + 1;
@@ -970,6 +973,10 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
         w[t].name = name;
         w[t].col = col;
         w[t].ncols = c.nfields;
+        for (int i = 1; i < NFIELDS; i++)
+            if (col[i] >= 0)
+                w[t].present[w[t].npresent++] = i;
+        rta_entry_init(&w[t].blank);
         w[t].cache = rta__duty_cache_new();
         w[t].r = malloc(sizeof *w[t].r);
         w[t].group = malloc(GROUP * sizeof *w[t].group);
