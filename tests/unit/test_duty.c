@@ -19,32 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static rta_store *store;
-static rta_snapshot *snap;
-static rta_duty *duty;
-
-static int setup(void **state)
-{
-    (void)state;
-    rta_error err;
-    char buf[1024];
-    if (rta_store_open(RTA_TEST_DB, RTA_STORE_READONLY, &store, &err) != RTA_OK ||
-        rta_snapshot_open(store, &snap, &err) != RTA_OK ||
-        rta_duty_open(store, snap, &duty, &err) != RTA_OK) {
-        fprintf(stderr, "setup: %s\n", rta_error_format(&err, buf, sizeof buf));
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rta_duty_close(duty);
-    rta_snapshot_free(snap);
-    rta_store_close(store);
-    return 0;
-}
+#include "duty_fixture.h"
 
 typedef struct extra {
     const char *field, *value;
