@@ -79,7 +79,7 @@ static rta_status open_db(rta_store *store, sqlite3 **db, rta_error *err)
         return rta__error(err, RTA_ERR_SCHEMA, sqlite3_db_filename(*db, "main"), 0, 0,
                           "store has schema version %d, negotiations need %d: run `rta import`", v,
                           RTA_SCHEMA_VERSION);
-    /* a store migrated while step 4 -> 5 was still a placeholder lacks the tables */
+    /* a store written by a development build of schema 5 may lack the tables */
     int tables = 0;
     if (sqlite3_prepare_v2(*db,
                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
