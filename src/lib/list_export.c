@@ -20,117 +20,15 @@
 #include "rta/hts.h"
 #include "rta/negotiation.h"
 #include "rta/rate.h"
+#include "vn_schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define VN_SCHEDULE_FILE "vietnam/vn_evfta_base_rates_ahtn2012.csv"
-#define VN_SOURCE        "EVFTA Annex 2-A base rate (AHTN 2012, 2012-era MFN)"
-#define PCT              1000000        /* percent * 1e6 per percent */
-#define MAX_BASE         (1000LL * PCT) /* bases above 1000% are not computed on */
-
-/* ---- the Viet Nam schedule ---- */
-
-typedef struct vn_row {
-    char ahtn[9];
-    int has_rate;     /* 0: a row without base rate (CKD lines) */
-    int conflict;     /* the code is repeated with different rates */
-    int64_t rate_pct; /* percent * 1e6 */
-} vn_row;
-
-typedef struct vn_table {
-    vn_row *r;
-    size_t n;
-} vn_table;
-
-static int cmp_row(const void *a, const void *b)
-{
-    return strcmp(((const vn_row *)a)->ahtn, ((const vn_row *)b)->ahtn);
-}
-
-static rta_status vn_load(const char *data_dir, vn_table *t, rta_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", data_dir, VN_SCHEDULE_FILE);
-    memset(t, 0, sizeof *t);
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    rta_status st = rta__read_file(path, &text, &len, err);
-    if (st != RTA_OK)
-        return st;
-    rta__csv c;
-    rta__csv_init(&c, text, len, path);
-    int got = 0, ia = -1, ir = -1;
-    if ((st = rta__csv_next(&c, &got, err)) == RTA_OK) {
-        ia = got ? rta__csv_find(&c, "ahtn8") : -1;
-        ir = got ? rta__csv_find(&c, "base_rate_pct") : -1;
-        if (ia < 0 || ir < 0)
-            st = rta__error(err, RTA_ERR_PARSE, path, 1, 0,
-                            "expected the columns ahtn8, base_rate_pct");
-    }
-    while (st == RTA_OK && (st = rta__csv_next(&c, &got, err)) == RTA_OK && got) {
-        long ln = c.record_line;
-        if (c.nfields <= ia || c.nfields <= ir) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, 0, "short row");
-            break;
-        }
-        const char *a = c.fields[ia], *v = c.fields[ir];
-        if (strlen(a) != 8 || strspn(a, "0123456789") != 8) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ia + 1,
-                            "ahtn8 \"%s\" is not 8 digits", a);
-            break;
-        }
-        vn_row row = {.has_rate = v[0] != '\0'};
-        memcpy(row.ahtn, a, 9);
-        if (row.has_rate &&
-            (rta__parse_fixed(v, 4, 6, &row.rate_pct) != 0 || row.rate_pct > MAX_BASE)) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ir + 1,
-                            "base_rate_pct \"%s\" is not a percent in [0, 1000]", v);
-            break;
-        }
-        if (t->n == cap) {
-            size_t nc = cap ? cap * 2 : 8192;
-            vn_row *x = realloc(t->r, nc * sizeof *x);
-            if (x == NULL) {
-                st = rta__error(err, RTA_ERR_NOMEM, path, ln, 0, "out of memory");
-                break;
-            }
-            t->r = x;
-            cap = nc;
-        }
-        t->r[t->n++] = row;
-    }
-    rta__csv_free(&c);
-    free(text);
-    if (st != RTA_OK) {
-        free(t->r);
-        memset(t, 0, sizeof *t);
-        return st;
-    }
-    if (t->n)
-        qsort(t->r, t->n, sizeof *t->r, cmp_row);
-    /* a repeated code (ex-outs) keeps one row; differing rates mark it */
-    size_t k = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        if (k > 0 && strcmp(t->r[k - 1].ahtn, t->r[i].ahtn) == 0) {
-            vn_row *p = &t->r[k - 1];
-            if (p->has_rate != t->r[i].has_rate || p->rate_pct != t->r[i].rate_pct)
-                p->conflict = 1;
-        } else {
-            t->r[k++] = t->r[i];
-        }
-    }
-    t->n = k;
-    return RTA_OK;
-}
-
-static const vn_row *vn_find(const vn_table *t, const char *code)
-{
-    vn_row key;
-    snprintf(key.ahtn, sizeof key.ahtn, "%s", code);
-    return t->n ? bsearch(&key, t->r, t->n, sizeof *t->r, cmp_row) : NULL;
-}
+#define VN_SOURCE "EVFTA Annex 2-A base rate (AHTN 2012, 2012-era MFN)"
+#define PCT       1000000        /* percent * 1e6 per percent */
+#define MAX_BASE  (1000LL * PCT) /* bases above 1000% are not computed on */
 
 /* ---- numbers ---- */
 
@@ -216,7 +114,7 @@ static void us_row(const rta_snapshot *snap, int rev, const char *rev_name, cons
     }
 }
 
-static void vn_row_of(const vn_table *t, const rta_line *l, row_out *o, int64_t *base,
+static void vn_row_of(const rta__vn_schedule *t, const rta_line *l, row_out *o, int64_t *base,
                       int *has_base)
 {
     size_t n = strlen(l->code);
@@ -228,7 +126,7 @@ static void vn_row_of(const vn_table *t, const rta_line *l, row_out *o, int64_t 
         snprintf(o->source, sizeof o->source, "not an AHTN 8-digit code");
         return;
     }
-    const vn_row *r = vn_find(t, l->code);
+    const rta__vn_row *r = rta__vn_schedule_find(t, l->code);
     if (r == NULL) {
         snprintf(o->source, sizeof o->source, "not in the EVFTA base-rate schedule (AHTN 2012)");
         return;
@@ -287,7 +185,7 @@ rta_status rta_negotiation_list_export(rta_store *store, const rta_snapshot *sna
     memset(&inf, 0, sizeof inf);
     rta_neg_list l;
     rta_lines lines = {0};
-    vn_table vn = {0};
+    rta__vn_schedule vn = {0};
     rta_status st = rta_negotiation_list_get(store, ref, viewer, &l, err);
     if (st != RTA_OK)
         return st;
@@ -321,7 +219,9 @@ rta_status rta_negotiation_list_export(rta_store *store, const rta_snapshot *sna
             snprintf(dir, sizeof dir, "%s", data_dir);
         else if ((st = rta_store_meta(store, "data_dir", dir, sizeof dir, err)) != RTA_OK)
             goto done;
-        if ((st = vn_load(dir, &vn, err)) != RTA_OK)
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, RTA__VN_SCHEDULE_FILE);
+        if ((st = rta__vn_schedule_load(path, &vn, err)) != RTA_OK)
             goto done;
     }
     if (fputs("code,description,base_rate,offered_rate,staging_years,treatment,value,"
@@ -368,7 +268,7 @@ rta_status rta_negotiation_list_export(rta_store *store, const rta_snapshot *sna
         inf.with_base += has_base || o.base[0];
     }
 done:
-    free(vn.r);
+    rta__vn_schedule_free(&vn);
     rta_lines_free(&lines);
     if (info)
         *info = inf;

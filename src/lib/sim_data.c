@@ -13,6 +13,7 @@
 #include "csv.h"
 #include "json.h"
 #include "sim_internal.h"
+#include "vn_schedule.h"
 
 #include "rta/nomenclature.h"
 #include "rta/rate.h"
@@ -26,9 +27,8 @@
 
 sqlite3 *rta__store_db(rta_store *store);
 
-#define HAUK_FILE        "elasticities/hauk2012_us_import_demand_elasticities_hs6.csv"
-#define VN_SCHEDULE_FILE "vietnam/vn_evfta_base_rates_ahtn2012.csv"
-#define FTA_FILE         "sim/fta_programs.csv"
+#define HAUK_FILE "elasticities/hauk2012_us_import_demand_elasticities_hs6.csv"
+#define FTA_FILE  "sim/fta_programs.csv"
 
 /* Parses a finite decimal (scientific notation allowed); -1 if not a number. */
 static int parse_double(const char *s, double *out)
@@ -758,104 +758,14 @@ done:
 
 /* ---- the Viet Nam market ---- */
 
-typedef struct vn_rate {
-    char ahtn[9];
-    double rate; /* fraction */
-    long idx;    /* order in the file: the first of repeated lines is kept */
-} vn_rate;
-
-static int cmp_vn(const void *a, const void *b)
-{
-    const vn_rate *x = a, *y = b;
-    int c = strcmp(x->ahtn, y->ahtn);
-    return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-typedef struct vn_schedule {
-    vn_rate *r;
-    long n;
-    long no_rate;   /* lines without a base rate (CKD) */
-    long duplicate; /* repeated AHTN lines (ex-outs): the first kept */
-} vn_schedule;
-
-static rta_status vn_schedule_load(const char *path, vn_schedule *s, rta_error *err)
-{
-    memset(s, 0, sizeof *s);
-    static const char *const names[] = {"ahtn8", "base_rate_pct"};
-    char *text;
-    rta__csv c;
-    int col[2] = {-1, -1}, need = 0, got;
-    rta_status st = csv_open(path, names, 2, "expected the columns ahtn8, base_rate_pct", &text, &c,
-                             col, &need, err);
-    if (st != RTA_OK)
-        return st;
-    int ia = col[0], ir = col[1];
-    long cap = 0;
-    while ((st = rta__csv_next(&c, &got, err)) == RTA_OK && got) {
-        long ln = c.record_line;
-        if (c.nfields <= need) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, 0, "short row");
-            goto done;
-        }
-        const char *a = c.fields[ia];
-        if (strlen(a) != 8 || strspn(a, "0123456789") != 8) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ia + 1,
-                            "ahtn8 \"%s\" is not 8 digits", a);
-            goto done;
-        }
-        if (c.fields[ir][0] == '\0') {
-            s->no_rate++;
-            continue;
-        }
-        double v;
-        if (parse_double(c.fields[ir], &v) != 0 || v < 0 || v > 1000) {
-            st = rta__error(err, RTA_ERR_PARSE, path, ln, (long)ir + 1,
-                            "base_rate_pct \"%s\" is not a percent in [0, 1000]", c.fields[ir]);
-            goto done;
-        }
-        if (s->n == cap) {
-            long nc = cap ? cap * 2 : 8192;
-            vn_rate *x = realloc(s->r, (size_t)nc * sizeof *x);
-            if (x == NULL) {
-                st = rta__error(err, RTA_ERR_NOMEM, path, ln, 0, "out of memory");
-                goto done;
-            }
-            s->r = x;
-            cap = nc;
-        }
-        memcpy(s->r[s->n].ahtn, a, 9);
-        s->r[s->n].idx = s->n;
-        s->r[s->n++].rate = v / 100;
-    }
-    if (st != RTA_OK)
-        goto done;
-    qsort(s->r, (size_t)s->n, sizeof *s->r, cmp_vn);
-    long k = 0;
-    for (long i = 0; i < s->n; i++) {
-        if (k > 0 && strcmp(s->r[k - 1].ahtn, s->r[i].ahtn) == 0)
-            s->duplicate++;
-        else
-            s->r[k++] = s->r[i];
-    }
-    s->n = k;
-done:
-    if (st != RTA_OK) {
-        free(s->r);
-        s->r = NULL;
-    }
-    rta__csv_free(&c);
-    free(text);
-    return st;
-}
-
-/* Rate of a code: an AHTN8 line exactly, or the simple average of the lines
- * under a 4- or 6-digit prefix. 0 on success. */
-static int vn_rate_of(const vn_schedule *s, const char *code, double *rate, int *averaged)
+/* Rate of a code (a fraction): an AHTN8 line exactly, or the simple average
+ * of the rated lines under a 4- or 6-digit prefix. 0 on success. */
+static int vn_rate_of(const rta__vn_schedule *s, const char *code, double *rate, int *averaged)
 {
     size_t len = strlen(code);
-    long lo = 0, hi = s->n;
+    size_t lo = 0, hi = s->n;
     while (lo < hi) {
-        long mid = lo + (hi - lo) / 2;
+        size_t mid = lo + (hi - lo) / 2;
         if (strncmp(s->r[mid].ahtn, code, len) < 0)
             lo = mid + 1;
         else
@@ -863,8 +773,10 @@ static int vn_rate_of(const vn_schedule *s, const char *code, double *rate, int 
     }
     double sum = 0;
     long n = 0;
-    for (long i = lo; i < s->n && strncmp(s->r[i].ahtn, code, len) == 0; i++) {
-        sum += s->r[i].rate;
+    for (size_t i = lo; i < s->n && strncmp(s->r[i].ahtn, code, len) == 0; i++) {
+        if (!s->r[i].has_rate)
+            continue;                          /* a CKD line: no base rate */
+        sum += (double)s->r[i].rate_pct / 1e8; /* percent x 1e6 -> fraction */
         n++;
     }
     if (n == 0)
@@ -889,9 +801,9 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
     if (st != RTA_OK)
         return st;
     char path[1200];
-    join(path, sizeof path, o->data_dir, VN_SCHEDULE_FILE);
-    vn_schedule sch;
-    st = vn_schedule_load(path, &sch, err);
+    join(path, sizeof path, o->data_dir, RTA__VN_SCHEDULE_FILE);
+    rta__vn_schedule sch;
+    st = rta__vn_schedule_load(path, &sch, err);
     if (st != RTA_OK)
         return st;
     rta__eta_table eta = {0};
@@ -992,7 +904,7 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
             st = rta__error(err, RTA_ERR_NOT_FOUND, in, ln, (long)ic + 1,
                             "code %s has no base rate in %s (AHTN 2012; lines without a rate: "
                             "CKD)",
-                            code, VN_SCHEDULE_FILE);
+                            code, RTA__VN_SCHEDULE_FILE);
             goto done;
         }
         if (value == 0)
@@ -1030,7 +942,7 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
              "Viet Nam's base rates of the EVFTA schedule (Annex 2-A, AHTN 2012): its applied "
              "MFN around 2012, NOT today's MFN (Decree 26/2023 is not bundled); %ld schedule "
              "lines, %ld without a rate (CKD) and %ld repeated (ex-out) lines left out",
-             sch.n, sch.no_rate, sch.duplicate);
+             sch.rated, sch.no_rate, sch.duplicate);
     bad |= rta__sim_set_text(&m->tariff_note, t);
     snprintf(t, sizeof t,
              "Viet Nam's imports from the user's file %s (as given: value in US$, "
@@ -1056,7 +968,7 @@ rta_status rta_market_load_vn(const rta_snapshot *snap, const rta_vn_market_opti
         append_json(&src, "base tariffs",
                     "EU-Viet Nam FTA Annex 2-A, Viet Nam's schedule: base rates (applied MFN "
                     "around 2012)",
-                    "data/" VN_SCHEDULE_FILE, 2012) ||
+                    "data/" RTA__VN_SCHEDULE_FILE, 2012) ||
         (o->eta_override < 0
              ? 0
              : append_json(&src, "import demand elasticities",
@@ -1070,7 +982,7 @@ done:
     if (csv_open)
         rta__csv_free(&c);
     free(text);
-    free(sch.r);
+    rta__vn_schedule_free(&sch);
     rta__eta_free(&eta);
     rta__buf_free(&src);
     if (st != RTA_OK) {
