@@ -6,7 +6,8 @@
 #
 # 1. bench/duty_ref.py (once): the baselines' reference tables from data/.
 # 2. bench/duty_gen.py N (once per N, seed 1): bench/out/duty/in_N.csv.
-# 3. RUNS rounds, each timing with /usr/bin/time -v (wall, peak RSS), in turn:
+# 3. RUNS rounds, each timing with /usr/bin/time -v (wall, peak RSS), in turn
+#    (before each: the tool's previous output deleted and `sync`, untimed):
 #      rta        rta --db DB duty --batch in --out out
 #      rta-t2     the same with --threads 2
 #      rta-full   the same through the full engine (--full-engine), no fast path
@@ -53,6 +54,12 @@ for r in $(seq "$RUNS"); do
     for k in $ORDER; do
         case " $SKIP " in *" $k "*) continue ;; esac
         log="$OUT/time_${k}_$N.log"
+        # every tool starts alike: its previous output deleted and the page
+        # cache's dirty pages written back (truncating a 700 MB file on this
+        # ext4 with discard costs about 0.3 s, and the last run's writeback
+        # would otherwise compete for the CPU), outside the timing
+        rm -f "$OUT/out_${k}_$N.csv"
+        sync
         # rta exits 1 when some rows are error rows; the run still counts
         /usr/bin/time -v ${CMD[$k]} > /dev/null 2> "$log" || true
         wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" |

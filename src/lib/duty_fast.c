@@ -64,6 +64,20 @@ typedef struct res_slot {
 enum { RES_OK = 0, RES_UNSUPPORTED = 1 };
 enum { OP_FLOOR = 1u << 16, OP_MUST_CHARGE = 1u << 17 };
 
+/* The fees of a day and mode, from data/measures/fees.csv: the MPF row and
+ * the HMF row that apply, FEE_NONE when none does (the zero row at index
+ * nfees), FEE_LOOP when more than one would (the rows are then summed as
+ * the engine sums them). */
+#define FEE_MODES 3 /* rta_transport */
+#define FEE_LOOP  0xFF
+typedef struct fee_pick {
+    uint8_t mpf, hmf;
+} fee_pick;
+
+typedef struct fee_calc {
+    int64_t rate, min, max; /* max INT64_MAX when none */
+} fee_calc;
+
 /* Memory of a batch does not grow with its input: past these sizes a table
  * starts again empty. */
 #define FAST_MAX_CODES 65536u
@@ -90,6 +104,10 @@ struct rta__duty_fast {
     size_t ndays;
     int16_t *day_rev;
     int16_t *day_epoch;
+    fee_pick *day_fees; /* ndays x FEE_MODES */
+    fee_calc *fee_rows; /* nfees + 1: the last is zero */
+    uint8_t fee_none;   /* nfees */
+    int fees_fast;      /* every fee rate is within 0..1000% (the 64-bit product) */
     res_slot *res;
     size_t res_cap, res_used;
     uint64_t *keys;
@@ -132,6 +150,8 @@ void rta__duty_fast_free(rta__duty_fast *f)
     free(f->codes);
     free(f->day_rev);
     free(f->day_epoch);
+    free(f->day_fees);
+    free(f->fee_rows);
     free(f->res);
     free(f->keys);
     free(f->ops);
@@ -142,6 +162,29 @@ void rta__duty_fast_free(rta__duty_fast *f)
     free(f->inl);
     free(f->hits);
     free(f);
+}
+
+/* The MPF and HMF rows of day for each mode, as the engine's loop over the
+ * fee rows picks them (the last MPF row that applies; the HMF rows summed). */
+static void day_fees(const rta_duty *d, rta_day day, fee_pick *pick)
+{
+    for (int mode = 0; mode < FEE_MODES; mode++) {
+        int mpf = d->nfees, hmf = d->nfees, nmpf = 0, nhmf = 0;
+        for (int i = 0; i < d->nfees; i++) {
+            const fee_row *fr = &d->fees[i];
+            if (day < fr->from || (fr->has_to && day > fr->to) || !(fr->modes & (1u << mode)))
+                continue;
+            if (fr->is_mpf) {
+                mpf = i;
+                nmpf++;
+            } else {
+                hmf = i;
+                nhmf++;
+            }
+        }
+        pick[mode].mpf = (uint8_t)(nmpf > 1 ? FEE_LOOP : mpf);
+        pick[mode].hmf = (uint8_t)(nhmf > 1 ? FEE_LOOP : hmf);
+    }
 }
 
 rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *opt)
@@ -178,15 +221,29 @@ rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *op
             f->ndays = (size_t)(last - first) + 367;
             f->day_rev = malloc(f->ndays * sizeof *f->day_rev);
             f->day_epoch = malloc(f->ndays * sizeof *f->day_epoch);
-            if (f->day_rev && f->day_epoch)
+            f->day_fees =
+                d->nfees < FEE_LOOP ? malloc(f->ndays * FEE_MODES * sizeof *f->day_fees) : NULL;
+            if (f->day_rev && f->day_epoch && f->day_fees)
                 for (size_t k = 0; k < f->ndays; k++) {
                     rta_day day = first + (rta_day)k;
                     f->day_rev[k] = (int16_t)rta_snapshot_revision_on(d->snap, day);
                     f->day_epoch[k] = (int16_t)rta__duty_epoch_of(d, day);
+                    day_fees(d, day, f->day_fees + k * FEE_MODES);
                 }
             else
                 f->ndays = 0;
         }
+    }
+    f->fee_none = (uint8_t)(d->nfees < FEE_LOOP ? d->nfees : 0);
+    f->fee_rows = calloc((size_t)d->nfees + 1, sizeof *f->fee_rows);
+    f->fees_fast = 1;
+    for (int i = 0; f->fee_rows && i < d->nfees; i++) {
+        const fee_row *fr = &d->fees[i];
+        if (fr->rate < 0 || fr->rate > 1000000000LL)
+            f->fees_fast = 0;
+        f->fee_rows[i].rate = fr->rate;
+        f->fee_rows[i].min = fr->has_min ? fr->min : 0;
+        f->fee_rows[i].max = fr->has_max ? fr->max : INT64_MAX;
     }
     f->res_cap = 1 << 10;
     f->res = calloc(f->res_cap, sizeof *f->res);
@@ -195,7 +252,7 @@ rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *op
         nlx += (size_t)d->lists[i].n;
     f->lx = malloc((nlx + 1) * sizeof *f->lx);
     if (!f->inforce || !f->transship || !f->mask || !f->alive || !f->done || !f->applied ||
-        !f->inl || !f->rows || !f->codes || !f->res || !f->lx) {
+        !f->inl || !f->rows || !f->codes || !f->res || !f->lx || !f->fee_rows) {
         rta__duty_fast_free(f);
         return NULL;
     }
@@ -668,9 +725,11 @@ void rta__duty_fast_begin(rta__duty_fast *f, const rta_entry *e, rta__duty_job *
         return;
     int rev, epoch;
     size_t dk = (size_t)(e->date - f->day0);
+    job->day = -1;
     if (e->date >= f->day0 && dk < f->ndays) {
         rev = f->day_rev[dk];
         epoch = f->day_epoch[dk];
+        job->day = (int)dk;
     } else {
         rev = rta_snapshot_revision_on(d->snap, e->date);
         epoch = rta__duty_epoch_of(d, e->date);
@@ -822,6 +881,23 @@ int rta__duty_fast_finish(rta__duty_fast *f, const rta_entry *e, const rta__duty
     }
     out->total = total;
     out->warn_measure = ops[1] ? (int)ops[1] - 1 : -1;
+    if (job->day >= 0 && f->fees_fast && (unsigned)e->mode < FEE_MODES && v <= 9223372036LL) {
+        /* the day's rows, without a branch on the date or the mode (a
+         * batch's dates jump between fiscal years); v x a rate of at most
+         * 1000% fits in 64 bits, and the zero row gives 0 */
+        fee_pick pk = f->day_fees[(size_t)job->day * FEE_MODES + (unsigned)e->mode];
+        if (pk.mpf != FEE_LOOP && pk.hmf != FEE_LOOP) {
+            const fee_calc *m = &f->fee_rows[pk.mpf], *h = &f->fee_rows[pk.hmf];
+            int64_t a = (v * m->rate + 500000) / 1000000;
+            a = a < m->min ? m->min : a;
+            out->mpf = a > m->max ? m->max : a;
+            out->mpf_known = pk.mpf != f->fee_none;
+            a = (v * h->rate + 500000) / 1000000;
+            a = a < h->min ? h->min : a;
+            out->hmf = a > h->max ? h->max : a;
+            return 1;
+        }
+    }
     for (int i = 0; i < d->nfees; i++) {
         const fee_row *fr = &d->fees[i];
         if (e->date < fr->from || (fr->has_to && e->date > fr->to))

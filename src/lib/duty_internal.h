@@ -152,6 +152,9 @@ void rta__duty_fast_free(rta__duty_fast *f);
  * -1: out of memory. */
 int rta__duty_fast_amounts(rta__duty_fast *f, const rta_entry *e, rta__duty_amounts *out);
 
+/* Writes cents as "12.05" at p (room for 24 bytes); returns the end. */
+char *rta__cents_put(char *p, int64_t cents);
+
 /* Bytes the batch reads at a time (1 MiB; tests make it small). */
 extern size_t rta__batch_block_bytes;
 
@@ -162,6 +165,7 @@ extern size_t rta__batch_block_bytes;
 typedef struct rta__duty_job {
     int state; /* 0: needs the full engine; 1..4: the stages done */
     int ci, rev, epoch;
+    int day; /* the date's index in the batch's day tables, -1 if outside */
     uint32_t row;
     uint64_t key; /* rta_code_key + 1 */
     uint64_t hash;

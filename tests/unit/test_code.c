@@ -96,6 +96,11 @@ static void keys_order_parents_first_and_round_trip(void **state)
         assert_string_equal(back.digits, c.digits);
     }
     rta_code a, b;
+    /* the key by hand: the ten digits (padded with zeros) x 8 + len / 2 */
+    rta_code_parse("6109100012", &a, NULL);
+    assert_true(rta_code_key(&a) == 6109100012ULL * 8 + 5);
+    rta_code_parse("9903.01.33", &a, NULL);
+    assert_true(rta_code_key(&a) == 9903013300ULL * 8 + 4);
     rta_code_parse("6109100012", &a, NULL);
     rta_code_parse("6109", &b, NULL);
     assert_true(rta_code_has_prefix(&a, &b));

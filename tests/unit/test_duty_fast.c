@@ -219,9 +219,54 @@ static void test_fast_path_taken(void **state)
     rta__duty_fast_free(f);
 }
 
+/* The batch's amount writer against printf's "%lld.%02lld": every digit
+ * count (10^k - 1, 10^k, 10^k + 1), negatives and the extremes, and a
+ * million values of a simple generator spread over the digit counts. */
+static void expect_cents(int64_t c)
+{
+    char want[48], got[64];
+    if (c < 0) {
+        uint64_t m = c == INT64_MIN ? (uint64_t)INT64_MAX + 1 : (uint64_t)-c;
+        snprintf(want, sizeof want, "-%llu.%02llu", (unsigned long long)(m / 100),
+                 (unsigned long long)(m % 100));
+    } else {
+        snprintf(want, sizeof want, "%lld.%02lld", (long long)(c / 100), (long long)(c % 100));
+    }
+    memset(got, 'x', sizeof got);
+    char *end = rta__cents_put(got, c);
+    assert_true(end > got && end - got < 40);
+    *end = '\0';
+    if (strcmp(got, want) != 0)
+        fail_msg("cents %lld: wrote \"%s\", expected \"%s\"", (long long)c, got, want);
+}
+
+static void test_cents_writer(void **state)
+{
+    (void)state;
+    int64_t p = 1;
+    for (int k = 0; k <= 18; k++) {
+        expect_cents(p - 1);
+        expect_cents(p);
+        expect_cents(p + 1);
+        expect_cents(-p);
+        if (k < 18)
+            p *= 10;
+    }
+    expect_cents(INT64_MAX);
+    expect_cents(INT64_MIN);
+    uint64_t x = 88172645463325252ULL; /* xorshift64 */
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        expect_cents((int64_t)(x >> (x % 60 + 4)));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cents_writer),
         cmocka_unit_test(test_fast_equals_full),
         cmocka_unit_test(test_fast_path_taken),
     };
