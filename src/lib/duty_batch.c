@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- timeline ---- */
 
@@ -94,6 +95,8 @@ static const char *const refund_header =
  * into its own output; blocks are written in input order, so the output is
  * the same whatever the number of threads, and memory is a few blocks. */
 size_t rta__batch_block_bytes = 1u << 20; /* tests set it small to cross many blocks */
+long rta__batch_slow_block = -1;          /* tests: this block waits before its turn */
+_Atomic long rta__batch_parked;           /* blocks parked (finished out of turn) */
 #define RECORD_LIMIT (64u << 20) /* a record longer than this is an error, not unbounded memory */
 
 /* The end (one past its newline) of the record that starts at p, or 0 if it
@@ -784,6 +787,19 @@ static int fill_block(worker *w, reader *rd)
     }
 }
 
+/* A computed block waiting for the blocks before it to be written. A worker
+ * that finishes a block out of turn leaves it here and reads the next one,
+ * so a fast core does not wait for a slow one (a shared machine's cores are
+ * not equal); the slots bound how far ahead it runs, and so the memory. */
+typedef struct parked {
+    long seq; /* -1: free */
+    rta__buf out;
+    rta_error *errs;
+    int nerrs, caperrs;
+    long lines;
+    int nomem;
+} parked;
+
 /* What the workers share: the input (one reader at a time), the output (in
  * input order: block k is written after block k-1), the first failure. */
 struct pipeline {
@@ -799,6 +815,8 @@ struct pipeline {
     int end;                    /* the input is exhausted (under in_lock) */
     _Atomic int failed;         /* set under out_lock, read anywhere */
     rta_error err;
+    parked *slots; /* under out_lock */
+    int nslots;
 };
 
 static void pipeline_fail(pipeline *pl, rta_status code, const char *input, long line,
@@ -809,6 +827,49 @@ static void pipeline_fail(pipeline *pl, rta_status code, const char *input, long
         rta__error(&pl->err, code, input, line, 0, "%s", msg);
         pl->failed = 1;
     }
+}
+
+/* Writes a computed block (its turn has come: out_lock is held): its errors
+ * and warnings with their lines made absolute, then its rows. */
+static void write_block(pipeline *pl, rta__buf *out, rta_error *errs, int nerrs, long lines,
+                        int nomem)
+{
+    if (nomem) {
+        pipeline_fail(pl, RTA_ERR_NOMEM, pl->name, 0, "out of memory");
+        return;
+    }
+    for (int k = 0; k < nerrs; k++) {
+        errs[k].line += pl->lines;
+        int is_warning = errs[k].code == RTA_OK;
+        if (is_warning && pl->b && pl->b->max_warnings > 0 && pl->warnings++ >= pl->b->max_warnings)
+            continue; /* counted in the report, not passed on */
+        if (pl->b && pl->b->on_error)
+            pl->b->on_error(pl->b->ctx, &errs[k]);
+    }
+    pl->lines += lines;
+    if (out->len && fwrite(out->data, 1, out->len, pl->out) != out->len)
+        pipeline_fail(pl, RTA_ERR_IO, "<output>", 0, "write error");
+    pl->next_write++;
+}
+
+/* Leaves the worker's computed block in a free slot: the buffers change
+ * hands (the worker takes the slot's empty ones), nothing is copied. */
+static void park(worker *w, parked *pk, long seq)
+{
+    rta__buf ob = pk->out;
+    pk->out = w->out;
+    w->out = ob;
+    rta_error *oe = pk->errs;
+    int ocap = pk->caperrs;
+    pk->errs = w->errs;
+    pk->caperrs = w->caperrs;
+    pk->nerrs = w->nerrs;
+    w->errs = oe;
+    w->caperrs = ocap;
+    pk->lines = w->lines;
+    pk->nomem = w->nomem;
+    pk->seq = seq;
+    rta__batch_parked++;
 }
 
 static void *worker_loop(void *arg)
@@ -840,30 +901,40 @@ static void *worker_loop(void *arg)
             break;
         }
         worker_run(w);
+        if (seq == rta__batch_slow_block) { /* a slow core, for the tests */
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
         pthread_mutex_lock(&pl->out_lock);
-        while (pl->next_write != seq && !pl->failed)
+        /* out of turn: park the block if a slot is free, else wait */
+        int slot = -1;
+        while (pl->next_write != seq && !pl->failed) {
+            for (int k = 0; k < pl->nslots && slot < 0; k++)
+                if (pl->slots[k].seq < 0)
+                    slot = k;
+            if (slot >= 0)
+                break;
             pthread_cond_wait(&pl->turn, &pl->out_lock);
-        if (!pl->failed) {
-            if (w->nomem) {
-                pipeline_fail(pl, RTA_ERR_NOMEM, pl->name, 0, "out of memory");
-            } else {
-                for (int k = 0; k < w->nerrs; k++) {
-                    w->errs[k].line += pl->lines;
-                    int is_warning = w->errs[k].code == RTA_OK;
-                    if (is_warning && pl->b && pl->b->max_warnings > 0 &&
-                        pl->warnings++ >= pl->b->max_warnings)
-                        continue; /* counted in the report, not passed on */
-                    if (pl->b && pl->b->on_error)
-                        pl->b->on_error(pl->b->ctx, &w->errs[k]);
-                }
-                pl->lines += w->lines;
-                if (w->out.len && fwrite(w->out.data, 1, w->out.len, pl->out) != w->out.len)
-                    pipeline_fail(pl, RTA_ERR_IO, "<output>", 0, "write error");
+        }
+        if (!pl->failed && pl->next_write != seq) {
+            park(w, &pl->slots[slot], seq);
+        } else if (!pl->failed) {
+            write_block(pl, &w->out, w->errs, w->nerrs, w->lines, w->nomem);
+            /* then the parked blocks that follow it */
+            for (int k = 0; k < pl->nslots && !pl->failed; k++) {
+                parked *pk = &pl->slots[k];
+                if (pk->seq != pl->next_write)
+                    continue;
+                write_block(pl, &pk->out, pk->errs, pk->nerrs, pk->lines, pk->nomem);
+                pk->seq = -1;
+                pk->out.len = 0;
+                pk->nerrs = 0;
+                k = -1; /* the next one may sit in any slot */
             }
-            pl->next_write++;
         }
         w->nerrs = 0;
         w->block_warnings = 0;
+        w->nomem = 0;
         w->out.len = 0;
         pthread_cond_broadcast(&pl->turn);
         pthread_mutex_unlock(&pl->out_lock);
@@ -1009,6 +1080,15 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
         pl.b = b;
         pl.name = name;
         pl.lines = lines;
+        /* two blocks ahead per worker at most */
+        pl.nslots = nthreads > 1 ? 2 * nthreads : 0;
+        pl.slots = pl.nslots ? calloc((size_t)pl.nslots, sizeof *pl.slots) : NULL;
+        if (pl.nslots && pl.slots == NULL) {
+            st = rta__error(err, RTA_ERR_NOMEM, name, 0, 0, "out of memory");
+            goto done;
+        }
+        for (int k = 0; k < pl.nslots; k++)
+            pl.slots[k].seq = -1;
         pthread_mutex_init(&pl.in_lock, NULL);
         pthread_mutex_init(&pl.out_lock, NULL);
         pthread_cond_init(&pl.turn, NULL);
@@ -1025,6 +1105,11 @@ rta_status rta_duty_batch(const rta_duty *duty, FILE *in, FILE *out,
         pthread_cond_destroy(&pl.turn);
         pthread_mutex_destroy(&pl.out_lock);
         pthread_mutex_destroy(&pl.in_lock);
+        for (int k = 0; k < pl.nslots; k++) {
+            rta__buf_free(&pl.slots[k].out);
+            free(pl.slots[k].errs);
+        }
+        free(pl.slots);
         lines = pl.lines;
         if (pl.failed) {
             *err = pl.err;

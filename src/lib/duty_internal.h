@@ -157,6 +157,11 @@ char *rta__cents_put(char *p, int64_t cents);
 
 /* Bytes the batch reads at a time (1 MiB; tests make it small). */
 extern size_t rta__batch_block_bytes;
+/* Tests: the block (by sequence number, from 0) whose worker pauses 100 ms
+ * before its turn to write (-1: none), and the count of blocks parked
+ * because they finished before the blocks ahead of them. */
+extern long rta__batch_slow_block;
+extern _Atomic long rta__batch_parked;
 
 /* The same in stages, for a group of entries at a time (each stage over the
  * whole group before the next: their memory accesses overlap). */
