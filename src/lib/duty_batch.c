@@ -901,9 +901,13 @@ static void *worker_loop(void *arg)
             break;
         }
         worker_run(w);
-        if (seq == rta__batch_slow_block) { /* a slow core, for the tests */
-            struct timespec pause = {0, 100 * 1000 * 1000};
-            nanosleep(&pause, NULL);
+        if (seq == rta__batch_slow_block) {
+            /* a slow core, for the tests: wait until a later block has been
+             * parked (or 5 s) */
+            long before = rta__batch_parked;
+            struct timespec pause = {0, 1000 * 1000};
+            for (int k = 0; k < 5000 && rta__batch_parked == before && !pl->failed; k++)
+                nanosleep(&pause, NULL);
         }
         pthread_mutex_lock(&pl->out_lock);
         /* out of turn: park the block if a slot is free, else wait */

@@ -221,14 +221,14 @@ rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *op
             f->ndays = (size_t)(last - first) + 367;
             f->day_rev = malloc(f->ndays * sizeof *f->day_rev);
             f->day_epoch = malloc(f->ndays * sizeof *f->day_epoch);
-            f->day_fees =
-                d->nfees < FEE_LOOP ? malloc(f->ndays * FEE_MODES * sizeof *f->day_fees) : NULL;
+            f->day_fees = malloc(f->ndays * FEE_MODES * sizeof *f->day_fees);
             if (f->day_rev && f->day_epoch && f->day_fees)
                 for (size_t k = 0; k < f->ndays; k++) {
                     rta_day day = first + (rta_day)k;
                     f->day_rev[k] = (int16_t)rta_snapshot_revision_on(d->snap, day);
                     f->day_epoch[k] = (int16_t)rta__duty_epoch_of(d, day);
-                    day_fees(d, day, f->day_fees + k * FEE_MODES);
+                    if (d->nfees < FEE_LOOP) /* else the indices do not fit: the loop */
+                        day_fees(d, day, f->day_fees + k * FEE_MODES);
                 }
             else
                 f->ndays = 0;
@@ -236,7 +236,7 @@ rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *op
     }
     f->fee_none = (uint8_t)(d->nfees < FEE_LOOP ? d->nfees : 0);
     f->fee_rows = calloc((size_t)d->nfees + 1, sizeof *f->fee_rows);
-    f->fees_fast = 1;
+    f->fees_fast = d->nfees < FEE_LOOP;
     for (int i = 0; f->fee_rows && i < d->nfees; i++) {
         const fee_row *fr = &d->fees[i];
         if (fr->rate < 0 || fr->rate > 1000000000LL)

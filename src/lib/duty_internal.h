@@ -157,9 +157,10 @@ char *rta__cents_put(char *p, int64_t cents);
 
 /* Bytes the batch reads at a time (1 MiB; tests make it small). */
 extern size_t rta__batch_block_bytes;
-/* Tests: the block (by sequence number, from 0) whose worker pauses 100 ms
- * before its turn to write (-1: none), and the count of blocks parked
- * because they finished before the blocks ahead of them. */
+/* Tests: the block (by sequence number, from 0) whose worker waits before
+ * its turn to write until a later block has been parked, at most 5 s (-1:
+ * none), and the count of blocks parked because they finished before the
+ * blocks ahead of them. */
 extern long rta__batch_slow_block;
 extern _Atomic long rta__batch_parked;
 

@@ -165,8 +165,9 @@ static void test_fast_equals_full(void **state)
     char *a = run_batch(&in, 1, 1, &full, &efull);
     char *b = run_batch(&in, 0, 1, &fast, &efast);
     char *c = run_batch(&in, 0, 2, &fast2, &efast2);
-    /* four workers, the third block's slow: the blocks after it finish
-     * first, wait in the parking slots, and are written in their turn */
+    /* four workers, the third block's slow (it waits until a later block is
+     * parked): the blocks after it finish first, wait in the parking slots,
+     * and are written in their turn */
     long parked = rta__batch_parked;
     rta__batch_slow_block = 2;
     char *d = run_batch(&in, 0, 4, &fast4, &efast4);
@@ -238,9 +239,97 @@ static void test_fast_path_taken(void **state)
     rta__duty_fast_free(f);
 }
 
+/* Fees the bundled table never has: overlapping MPF rows for air (the
+ * engine's loop keeps the last that applies), two HMF rows on ocean in
+ * March 2025 (summed), a zero rate, a minimum without a maximum, and then a
+ * rate over 1000% (the day table is not used at all). The fast path must
+ * give the full engine's bytes with each table. */
+static fee_row fee(int is_mpf, int64_t rate, int64_t min, int64_t max, unsigned modes,
+                   const char *from, const char *to)
+{
+    fee_row f;
+    memset(&f, 0, sizeof f);
+    f.is_mpf = is_mpf;
+    f.rate = rate; /* millionths of the value: 0.3464% = 3464 */
+    f.has_min = min >= 0;
+    f.min = min;
+    f.has_max = max >= 0;
+    f.max = max;
+    f.modes = modes;
+    assert_int_equal(rta_date_parse(from, &f.from, NULL), RTA_OK);
+    f.has_to = to != NULL;
+    if (to)
+        assert_int_equal(rta_date_parse(to, &f.to, NULL), RTA_OK);
+    f.source = (char *)"test";
+    return f;
+}
+
+/* Whether the output row of entry id ends with tail (its last columns). */
+static int row_ends(const char *out, const char *id, const char *tail)
+{
+    char key[32];
+    snprintf(key, sizeof key, "\n%s,", id);
+    const char *row = strstr(out, key);
+    if (row == NULL)
+        return 0;
+    const char *end = strchr(row + 1, '\n');
+    size_t n = strlen(tail);
+    return end && (size_t)(end - row) >= n && memcmp(end - n, tail, n) == 0;
+}
+
+static void test_fee_tables(void **state)
+{
+    (void)state;
+    const unsigned ocean = 1u << RTA_MODE_OCEAN, air = 1u << RTA_MODE_AIR,
+                   other = 1u << RTA_MODE_OTHER;
+    fee_row rows[6] = {
+        fee(1, 3464, 3271, 63462, ocean | air | other, "2025-01-01", "2025-09-30"),
+        fee(1, 5000, 100, 100000, air, "2025-06-01", "2025-12-31"),
+        fee(0, 1250, -1, -1, ocean, "1991-01-01", NULL),
+        fee(0, 0, -1, -1, ocean, "2025-03-01", "2025-03-31"),
+        fee(0, 2000, 500, -1, other, "2025-01-01", NULL),
+        fee(0, 20000000, -1, -1, other, "2025-11-01", NULL), /* 2000%: second table only */
+    };
+    text in = {0};
+    put(&in, "entry_id,date,hts,origin,value,mode\n");
+    static const char *const modes[3] = {"ocean", "air", "other"};
+    static const char *const dates[] = {"2025-02-10", "2025-03-15", "2025-06-15", "2025-09-30",
+                                        "2025-10-01", "2025-11-15", "2026-01-05"};
+    int id = 0;
+    for (size_t d = 0; d < sizeof dates / sizeof dates[0]; d++)
+        for (int m = 0; m < 3; m++)
+            for (long v = 1; v <= 10000000; v *= 10)
+                put(&in, "F%d,%s,6109100012,VN,%ld.07,%s\n", id++, dates[d], v, modes[m]);
+    fee_row *saved = duty->fees;
+    int nsaved = duty->nfees;
+    for (int table = 0; table < 2; table++) {
+        duty->fees = rows;
+        duty->nfees = table == 0 ? 5 : 6;
+        rta_batch_report full, fast;
+        text efull, efast;
+        char *a = run_batch(&in, 1, 1, &full, &efull);
+        char *b = run_batch(&in, 0, 1, &fast, &efast);
+        duty->fees = saved;
+        duty->nfees = nsaved;
+        assert_string_equal(a, b);
+        assert_string_equal(efull.data, efast.data);
+        /* the last MPF row that applies: air on 2025-06-15, $100,000.07 x
+         * 0.5% = 500.00 (row 2), not 346.40 (row 1); ocean in March 2025:
+         * HMF 0.125% + 0% = 125.00 */
+        assert_true(row_ends(a, "F61", ",500.00,0.00,"));
+        assert_true(row_ends(a, "F29", ",346.40,125.00,"));
+        free(a);
+        free(b);
+        free(efull.data);
+        free(efast.data);
+    }
+    free(in.data);
+}
+
 /* The batch's amount writer against printf's "%lld.%02lld": every digit
  * count (10^k - 1, 10^k, 10^k + 1), negatives and the extremes, and a
- * million values of a simple generator spread over the digit counts. */
+ * million values of a simple generator spread over the digit counts, half
+ * of them negative. */
 static void expect_cents(int64_t c)
 {
     char want[48], got[64];
@@ -278,7 +367,8 @@ static void test_cents_writer(void **state)
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        expect_cents((int64_t)(x >> (x % 60 + 4)));
+        int64_t c = (int64_t)(x >> (x % 60 + 4));
+        expect_cents(x & 1 ? -c : c);
     }
 }
 
@@ -288,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_cents_writer),
         cmocka_unit_test(test_fast_equals_full),
         cmocka_unit_test(test_fast_path_taken),
+        cmocka_unit_test(test_fee_tables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
