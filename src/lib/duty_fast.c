@@ -206,7 +206,7 @@ rta__duty_fast *rta__duty_fast_new(const rta_duty *d, const rta_duty_options *op
     f->inl = calloc((size_t)d->nlists + 1, 1);
     f->nrows = d->snap->nrows;
     f->rows = malloc((f->nrows + 1) * sizeof *f->rows);
-    f->codes_cap = 1 << 12;
+    f->codes_cap = 1 << 15; /* untouched pages cost nothing: no rehash up to 16,384 codes */
     f->codes = calloc(f->codes_cap, sizeof *f->codes);
     f->nrevs = d->snap->nrevs;
     /* the days of the schedule (first revision to the last boundary and a
