@@ -1440,27 +1440,14 @@ int64_t rta_duty_rate_hundredths(int64_t duty_cents, int64_t value_cents)
 
 char *rta_cents_format(int64_t cents, char *buf, size_t size)
 {
-    /* hand-rolled: batches print millions of amounts */
     char tmp[32];
-    int n = 0;
-    int neg = cents < 0;
-    uint64_t v = neg ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-    tmp[n++] = '.';
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (neg)
-        tmp[n++] = '-';
-    size_t k = 0;
-    while (n > 0 && k + 1 < size)
-        buf[k++] = tmp[--n];
-    if (size)
-        buf[k] = '\0';
+    size_t n = (size_t)(rta__cents_put(tmp, cents) - tmp);
+    if (size == 0)
+        return buf;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
     return buf;
 }
 

@@ -65,9 +65,8 @@ enum { RES_OK = 0, RES_UNSUPPORTED = 1 };
 enum { OP_FLOOR = 1u << 16, OP_MUST_CHARGE = 1u << 17 };
 
 /* The fees of a day and mode, from data/measures/fees.csv: the MPF row and
- * the HMF row that apply, FEE_NONE when none does (the zero row at index
- * nfees), FEE_LOOP when more than one would (the rows are then summed as
- * the engine sums them). */
+ * the HMF row that apply, nfees when none does (the zero row at that
+ * index), FEE_LOOP when more than one would (the engine's loop then runs). */
 #define FEE_MODES 3 /* rta_transport */
 #define FEE_LOOP  0xFF
 typedef struct fee_pick {
@@ -77,6 +76,16 @@ typedef struct fee_pick {
 typedef struct fee_calc {
     int64_t rate, min, max; /* max INT64_MAX when none */
 } fee_calc;
+
+/* value x rate rounded half-up, clamped: the engine's fee for one row, for
+ * a value of at most 9,223,372,036 cents and a rate of at most 1000% (the
+ * product fits in 64 bits; a rate of 0 gives 0) */
+static inline int64_t fee_amount(const fee_calc *c, int64_t value_cents)
+{
+    int64_t a = (value_cents * c->rate + 500000) / 1000000;
+    a = a < c->min ? c->min : a;
+    return a > c->max ? c->max : a;
+}
 
 /* Memory of a batch does not grow with its input: past these sizes a table
  * starts again empty. */
@@ -883,18 +892,12 @@ int rta__duty_fast_finish(rta__duty_fast *f, const rta_entry *e, const rta__duty
     out->warn_measure = ops[1] ? (int)ops[1] - 1 : -1;
     if (job->day >= 0 && f->fees_fast && (unsigned)e->mode < FEE_MODES && v <= 9223372036LL) {
         /* the day's rows, without a branch on the date or the mode (a
-         * batch's dates jump between fiscal years); v x a rate of at most
-         * 1000% fits in 64 bits, and the zero row gives 0 */
+         * batch's dates jump between fiscal years) */
         fee_pick pk = f->day_fees[(size_t)job->day * FEE_MODES + (unsigned)e->mode];
         if (pk.mpf != FEE_LOOP && pk.hmf != FEE_LOOP) {
-            const fee_calc *m = &f->fee_rows[pk.mpf], *h = &f->fee_rows[pk.hmf];
-            int64_t a = (v * m->rate + 500000) / 1000000;
-            a = a < m->min ? m->min : a;
-            out->mpf = a > m->max ? m->max : a;
+            out->mpf = fee_amount(&f->fee_rows[pk.mpf], v);
             out->mpf_known = pk.mpf != f->fee_none;
-            a = (v * h->rate + 500000) / 1000000;
-            a = a < h->min ? h->min : a;
-            out->hmf = a > h->max ? h->max : a;
+            out->hmf = fee_amount(&f->fee_rows[pk.hmf], v);
             return 1;
         }
     }

@@ -326,10 +326,10 @@ static void test_fee_tables(void **state)
     free(in.data);
 }
 
-/* The batch's amount writer against printf's "%lld.%02lld": every digit
- * count (10^k - 1, 10^k, 10^k + 1), negatives and the extremes, and a
- * million values of a simple generator spread over the digit counts, half
- * of them negative. */
+/* The amount writer (the batch's, and rta_cents_format through it) against
+ * printf's "%lld.%02lld": every digit count (10^k - 1, 10^k, 10^k + 1),
+ * negatives and the extremes, and a million values of a simple generator
+ * spread over the digit counts, half of them negative. */
 static void expect_cents(int64_t c)
 {
     char want[48], got[64];
@@ -346,6 +346,8 @@ static void expect_cents(int64_t c)
     *end = '\0';
     if (strcmp(got, want) != 0)
         fail_msg("cents %lld: wrote \"%s\", expected \"%s\"", (long long)c, got, want);
+    char str[32];
+    assert_string_equal(rta_cents_format(c, str, sizeof str), want);
 }
 
 static void test_cents_writer(void **state)
